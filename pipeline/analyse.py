@@ -1,0 +1,154 @@
+"""Run extraction (and classification, where a model is available) over batches of texts,
+and turn the facts into rows of the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from pipeline import __version__
+from pipeline.extract.extensions import facts
+from pipeline.extract.facts import CountFact, OrgMention, RatingFact, RepeatSignal, ThemeFact
+from pipeline.extract.nlp import build_nlp
+from pipeline.extract.patterns_io import rules_fingerprint
+from pipeline.store import load_organisations, save_extractions, save_organisations
+
+
+@dataclass
+class Analysis:
+    """Everything found in one document."""
+
+    orgs: list[OrgMention] = field(default_factory=list)
+    ratings: list[RatingFact] = field(default_factory=list)
+    counts: list[CountFact] = field(default_factory=list)
+    themes: list[ThemeFact] = field(default_factory=list)
+    repeats: list[RepeatSignal] = field(default_factory=list)
+    categories: list[dict[str, Any]] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+class Analyzer:
+    """The extraction pipeline configured for one store (its imported organisations)."""
+
+    def __init__(self, db: sqlite_utils.Database, batch_size: int = 64) -> None:
+        extra = load_organisations(db)
+        self.batch_size = batch_size
+        self.nlp = build_nlp(config={"trustwatch_orgs": {"extra_orgs": extra}})
+        if "trustwatch_orgs" not in self.nlp.pipe_names:
+            self.nlp = build_nlp()
+        orgs_digest = hashlib.sha256(
+            "\n".join(sorted(f"{o['name']}|{o['ods_code']}" for o in extra)).encode()
+        ).hexdigest()[:8]
+        self.version = f"{__version__}+rules.{rules_fingerprint()}.orgs.{orgs_digest}"
+
+    def analyse(self, texts: Sequence[str]) -> list[Analysis]:
+        results = []
+        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+            results.append(
+                Analysis(
+                    orgs=facts(doc, "tw_orgs"),
+                    ratings=facts(doc, "tw_ratings"),
+                    counts=facts(doc, "tw_counts"),
+                    themes=facts(doc, "tw_themes"),
+                    repeats=facts(doc, "tw_repeats"),
+                    sentences=[(s.start_char, s.end_char) for s in doc.sents if s.text.strip()],
+                )
+            )
+        return results
+
+
+def save_analysis(db: sqlite_utils.Database, doc_id: str, text: str, analysis: Analysis) -> None:
+    """Replace the document's extraction rows with those of `analysis`."""
+    org_records: dict[str, dict[str, Any]] = {}
+    for mention in analysis.orgs:
+        org_records.setdefault(
+            mention.name,
+            {
+                "name": mention.name,
+                "kind": mention.kind,
+                "ods_code": mention.ods_code,
+                "parent": mention.parent,
+                "origin": "gazetteer" if mention.ods_code or mention.score >= 1 else "extracted",
+            },
+        )
+    for mention in analysis.orgs:
+        if mention.parent and mention.parent not in org_records:
+            org_records[mention.parent] = {"name": mention.parent, "kind": "trust"}
+    for rating in analysis.ratings:
+        if rating.org and rating.org not in org_records:
+            org_records[rating.org] = {"name": rating.org, "kind": "trust"}
+    ids = save_organisations(db, org_records.values()) if org_records else {}
+    tables: dict[str, list[dict[str, Any]]] = {
+        "org_mentions": [
+            {
+                "org_id": ids[m.name],
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "rule": m.rule,
+                "score": m.score,
+            }
+            for m in analysis.orgs
+        ],
+        "ratings": [
+            {
+                "org_id": ids.get(r.org) if r.org else None,
+                "service": r.service,
+                "domain": r.domain,
+                "rating": r.rating,
+                "previous_rating": r.previous_rating,
+                "year": r.year,
+                "start": r.start,
+                "end": r.end,
+                "sent_start": r.sent_start,
+                "sent_end": r.sent_end,
+                "rule": r.rule,
+            }
+            for r in analysis.ratings
+        ],
+        "counts": [
+            {
+                "value": c.value,
+                "qualifier": c.qualifier,
+                "denominator": c.denominator,
+                "what": c.what,
+                "category": c.category,
+                "start": c.start,
+                "end": c.end,
+                "text": text[c.start : c.end],
+                "rule": c.rule,
+            }
+            for c in analysis.counts
+        ],
+        "themes": [
+            {
+                "category": t.category,
+                "start": t.start,
+                "end": t.end,
+                "negated": int(t.negated),
+                "speaker": t.speaker,
+                "cue_start": t.cue_start,
+                "cue_end": t.cue_end,
+                "rule": t.rule,
+            }
+            for t in analysis.themes
+        ],
+        "repeat_signals": [
+            {
+                "start": s.start,
+                "end": s.end,
+                "sent_start": s.sent_start,
+                "sent_end": s.sent_end,
+                "text": text[s.start : s.end],
+                "rule": s.rule,
+            }
+            for s in analysis.repeats
+        ],
+        "doc_categories": analysis.categories,
+    }
+    save_extractions(db, doc_id, tables)

@@ -1,0 +1,1 @@
+"""Classification of failure categories: taxonomy, sentence model, recurrence."""

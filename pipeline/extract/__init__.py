@@ -1,0 +1,1 @@
+"""Rule-based extraction on `spacy.blank("en")`: organisations, ratings, counts, themes."""

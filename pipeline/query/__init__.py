@@ -1,0 +1,1 @@
+"""Read-only questions a journalist asks of the store."""
