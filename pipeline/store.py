@@ -175,21 +175,17 @@ def save_organisations(
             "SELECT id, kind, ods_code, aliases, origin FROM organisations WHERE name = ?", [name]
         ).fetchone()
         aliases = sorted(set(record.get("aliases") or []))
+        org_id: int
         if existing is None:
-            org_id = (
-                db.table("organisations")
-                .insert(
-                    {
-                        "name": name,
-                        "kind": record.get("kind") or "other",
-                        "ods_code": record.get("ods_code"),
-                        "aliases": json.dumps(aliases, ensure_ascii=False),
-                        "origin": record.get("origin") or "extracted",
-                        "closed": record.get("closed"),
-                    }
-                )
-                .last_pk
-            )
+            row = {
+                "name": name,
+                "kind": record.get("kind") or "other",
+                "ods_code": record.get("ods_code"),
+                "aliases": json.dumps(aliases, ensure_ascii=False),
+                "origin": record.get("origin") or "extracted",
+                "closed": record.get("closed"),
+            }
+            org_id = int(db.table("organisations").insert(row).last_pk or 0)
         else:
             org_id = int(existing[0])
             merged = sorted(set(json.loads(existing[3] or "[]")) | set(aliases))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
@@ -11,6 +12,7 @@ from pypdf import PdfReader, PdfWriter
 def text_pdf(pages: list[str], title: str = "Test report") -> bytes:
     pdf = FPDF()
     pdf.set_title(title)
+    pdf.set_creation_date(datetime(2020, 5, 1, 12, 0, tzinfo=UTC))
     pdf.set_font("Helvetica", size=11)
     for page in pages:
         pdf.add_page()

@@ -19,7 +19,7 @@ from pipeline.errors import InputRejected
 from pipeline.readers.plain import document_from_meta
 from pipeline.text import normalise, reflow
 
-MIN_CHARS_PER_PAGE = 20
+MIN_CHARS_PER_PAGE = 10
 PAGE_BREAK = "\n\n"
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
