@@ -111,6 +111,69 @@ def ingest(
 
 
 @app.command()
+def reindex(
+    all_documents: Annotated[
+        bool, typer.Option("--all", help="Re-extract every document, not only stale ones.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per transaction.")] = 64,
+) -> None:
+    """Re-run extraction over stored documents whose rules, organisations or model changed.
+
+    Resumable: a killed run continues where it stopped when run again.
+
+    Example: trustwatch reindex --all
+    """
+    from pipeline.progress import progress_for
+    from pipeline.reindex import reindex as run_reindex
+
+    with reported():
+        summary = run_reindex(
+            State.db, progress_for("reindex", quiet), force=all_documents, batch_size=batch_size
+        )
+    typer.echo(
+        f"reindexed {summary.reindexed}, up to date {summary.up_to_date} "
+        f"(pipeline {summary.version})"
+    )
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSON Lines files (docs/annotation.md).")],
+    classifier: Annotated[
+        bool, typer.Option("--classifier", help="Per-category scores, macro-F1 and kappa.")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    show_errors: Annotated[
+        bool, typer.Option("--errors", help="List misses per document.")
+    ] = False,
+) -> None:
+    """Score extraction against gold annotations: precision, recall, F1 per extractor.
+
+    Example: trustwatch evaluate corpus/gold/gold.jsonl --classifier
+    """
+    from pipeline.evaluate import evaluate_files, report_rows
+    from pipeline.output import write_rows
+
+    check_format(fmt, ("table", "json"))
+    with reported():
+        report = evaluate_files(gold)
+    if fmt == "json":
+        data = report.as_dict()
+        if show_errors:
+            data["errors"] = {k: v for k, v in report.errors.items() if v}
+        typer.echo(json.dumps(data, indent=2))
+        return
+    columns = ("name", "precision", "recall", "f1", "tp", "fp", "fn")
+    title = f"{report.n_documents} gold documents"
+    write_rows(report_rows(report, by_category=classifier), columns, "table", title=title)
+    if show_errors:
+        for doc_id, errors in report.errors.items():
+            for error in errors:
+                typer.echo(f"{doc_id}: {json.dumps(error)}")
+
+
+@app.command()
 def search(
     query: Annotated[str, typer.Argument(help='An FTS5 query: words, "phrases", AND/OR/NOT.')],
     org: Annotated[str | None, typer.Option(help="Only documents about this organisation.")] = None,

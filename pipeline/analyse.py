@@ -33,18 +33,23 @@ class Analysis:
 
 
 class Analyzer:
-    """The extraction pipeline configured for one store (its imported organisations)."""
+    """The extraction pipeline, configured with extra organisations (e.g. an ODS import)."""
 
-    def __init__(self, db: sqlite_utils.Database, batch_size: int = 64) -> None:
-        extra = load_organisations(db)
+    def __init__(
+        self, extra_orgs: list[dict[str, Any]] | None = None, batch_size: int = 64
+    ) -> None:
+        extra = extra_orgs or []
         self.batch_size = batch_size
         self.nlp = build_nlp(config={"trustwatch_orgs": {"extra_orgs": extra}})
-        if "trustwatch_orgs" not in self.nlp.pipe_names:
-            self.nlp = build_nlp()
         orgs_digest = hashlib.sha256(
-            "\n".join(sorted(f"{o['name']}|{o['ods_code']}" for o in extra)).encode()
+            "\n".join(sorted(f"{o['name']}|{o.get('ods_code')}" for o in extra)).encode()
         ).hexdigest()[:8]
         self.version = f"{__version__}+rules.{rules_fingerprint()}.orgs.{orgs_digest}"
+
+    @classmethod
+    def for_store(cls, db: sqlite_utils.Database, batch_size: int = 64) -> Analyzer:
+        """An analyzer that knows the organisations imported into `db`."""
+        return cls(load_organisations(db), batch_size=batch_size)
 
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:
         results = []

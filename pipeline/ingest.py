@@ -71,7 +71,7 @@ class Ingester:
         self.store_path = store_path
         self.on_reject = on_reject
         self.batch_size = batch_size
-        self.analyzer = Analyzer(db, batch_size=batch_size)
+        self.analyzer = Analyzer.for_store(db, batch_size=batch_size)
         self.summary = IngestSummary()
         self._batch = _Batch()
 
