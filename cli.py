@@ -200,6 +200,41 @@ def search(
 
 
 @app.command()
+def recurring(
+    org: Annotated[str | None, typer.Option(help="Name, alias or ODS code.")] = None,
+    category: Annotated[str | None, typer.Option(help="A failure category key.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only evidence published on/after (ISO).")
+    ] = None,
+    min_documents: Annotated[int, typer.Option(min=1, help="At least this many stories.")] = 1,
+    limit: LimitOption = 50,
+    fmt: FormatOption = "table",
+) -> None:
+    """Failures that keep coming back: per organisation and category, with dates and documents.
+
+    Example: trustwatch recurring --category escalation --since 2019-01-01
+    """
+    from pipeline.classify.recurrence import RECURRING_COLUMNS
+    from pipeline.classify.recurrence import recurring as find_recurring
+    from pipeline.output import FORMATS, write_rows
+    from pipeline.store import open_readonly
+
+    check_format(fmt, FORMATS)
+    with reported():
+        db = open_readonly(State.db)
+        rows = find_recurring(
+            db,
+            org_id=_org_id(db, org) if org else None,
+            category=category,
+            since=since,
+            min_documents=min_documents,
+            limit=limit,
+        )
+        columns = RECURRING_COLUMNS if fmt != "table" else RECURRING_COLUMNS[1:8]
+        write_rows(rows, columns, fmt, title="Recurring failures")
+
+
+@app.command()
 def stats(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:

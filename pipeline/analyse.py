@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from pipeline import __version__
+from pipeline.classify.attribution import attribute, rule_categories
 from pipeline.extract.extensions import facts
 from pipeline.extract.facts import CountFact, OrgMention, RatingFact, RepeatSignal, ThemeFact
 from pipeline.extract.nlp import build_nlp
@@ -30,6 +31,7 @@ class Analysis:
     repeats: list[RepeatSignal] = field(default_factory=list)
     categories: list[dict[str, Any]] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    main_org: str | None = None
 
 
 class Analyzer:
@@ -61,9 +63,13 @@ class Analyzer:
                     counts=facts(doc, "tw_counts"),
                     themes=facts(doc, "tw_themes"),
                     repeats=facts(doc, "tw_repeats"),
+                    main_org=doc._.tw_main_org,
                     sentences=[(s.start_char, s.end_char) for s in doc.sents if s.text.strip()],
                 )
             )
+        for analysis in results:
+            if not analysis.categories:
+                analysis.categories = rule_categories(analysis.themes)
         return results
 
 
@@ -87,6 +93,8 @@ def save_analysis(db: sqlite_utils.Database, doc_id: str, text: str, analysis: A
     for rating in analysis.ratings:
         if rating.org and rating.org not in org_records:
             org_records[rating.org] = {"name": rating.org, "kind": "trust"}
+    if analysis.main_org and analysis.main_org not in org_records:
+        org_records[analysis.main_org] = {"name": analysis.main_org, "kind": "trust"}
     ids = save_organisations(db, org_records.values()) if org_records else {}
     tables: dict[str, list[dict[str, Any]]] = {
         "org_mentions": [
@@ -155,5 +163,22 @@ def save_analysis(db: sqlite_utils.Database, doc_id: str, text: str, analysis: A
             for s in analysis.repeats
         ],
         "doc_categories": analysis.categories,
+        "org_categories": [
+            {
+                "org_id": ids[row["organisation"]],
+                "category": row["category"],
+                "start": row["start"],
+                "end": row["end"],
+                "method": row["method"],
+            }
+            for row in attribute(
+                analysis.orgs, analysis.main_org, analysis.categories, analysis.themes
+            )
+            if row["organisation"] in ids
+        ],
     }
     save_extractions(db, doc_id, tables)
+    db.execute(
+        "UPDATE documents SET main_org_id = ? WHERE id = ?",
+        [ids.get(analysis.main_org) if analysis.main_org else None, doc_id],
+    )

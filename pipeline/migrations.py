@@ -105,7 +105,27 @@ def _m002_extractions(db: sqlite_utils.Database) -> None:
     db.table("counts").create_index(["category"])
 
 
+def _m003_attribution(db: sqlite_utils.Database) -> None:
+    db.table("documents").add_column("main_org_id", int)
+    db.table("org_categories").create(
+        {
+            "doc_id": str,
+            "org_id": int,
+            "category": str,
+            "start": int,
+            "end": int,
+            "method": str,
+        },
+        foreign_keys=[("doc_id", "documents", "id"), ("org_id", "organisations", "id")],
+    )
+    db.table("org_categories").create_index(["doc_id"])
+    db.table("org_categories").create_index(["org_id", "category"])
+    db.table("org_categories").create_index(["category"])
+    db.table("repeat_signals").create_index(["doc_id"], if_not_exists=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "documents, rejects, files, near-duplicate signatures", _m001_documents),
     (2, "organisations and extractions", _m002_extractions),
+    (3, "main organisation of a document; failures attributed to organisations", _m003_attribution),
 ]

@@ -27,6 +27,7 @@ EXTRACTION_TABLES = (
     "themes",
     "repeat_signals",
     "doc_categories",
+    "org_categories",
 )
 
 

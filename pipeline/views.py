@@ -5,7 +5,17 @@ Views are recreated whenever their SQL changes, so they are not part of the migr
 
 from __future__ import annotations
 
+from pipeline.classify.recurrence import recurring_sql
+
 VIEWS: dict[str, str] = {
+    "failure_attributions": """
+SELECT oc.org_id, o.name AS organisation, oc.category, oc.doc_id, d.story_id, d.published,
+  d.title, oc.method, oc.start, oc."end",
+  substr(d.text, oc.start + 1, oc."end" - oc.start) AS evidence,
+  EXISTS (SELECT 1 FROM repeat_signals s WHERE s.doc_id = oc.doc_id) AS repeat_signalled
+FROM org_categories oc JOIN documents d ON d.id = oc.doc_id
+JOIN organisations o ON o.id = oc.org_id""",
+    "recurring": recurring_sql(),
     "document_summary": """
 SELECT d.id, d.title, d.published, d.kind, d.format, d.source, d.story_id, d.n_chars,
   (SELECT count(*) FROM org_mentions m WHERE m.doc_id = d.id) AS n_org_mentions,

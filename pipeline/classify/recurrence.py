@@ -1,0 +1,86 @@
+"""Which failures keep coming back, and where (taxonomy.md, Recurrence).
+
+A category recurs for an organisation when it is attributed to it in documents of two or more
+distinct publication dates (or years, where only the year is known), or when one of those
+documents itself says the failing is a repeat (a repeat-signal rule fired). Near-duplicate
+copies of one story count once (`story_id`), dated by the earliest copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from pipeline.classify.taxonomy import LABELS, check_category
+
+
+def recurring_sql(where: str = "1 = 1", extra_having: str = "") -> str:
+    """The aggregate behind the `recurring` view and `trustwatch recurring`, filtered."""
+    return f"""
+WITH stories AS (
+  SELECT org_id, organisation, category, story_id, min(published) AS published,
+    max(repeat_signalled) AS repeat_signalled, group_concat(DISTINCT doc_id) AS doc_ids
+  FROM failure_attributions
+  WHERE {where}
+  GROUP BY org_id, category, story_id
+)
+SELECT org_id, organisation, category,
+  count(*) AS n_documents,
+  count(DISTINCT published) AS n_dates,
+  min(published) AS first_date, max(published) AS last_date,
+  max(repeat_signalled) AS repeat_signalled,
+  group_concat(doc_ids) AS doc_ids
+FROM stories
+GROUP BY org_id, category
+HAVING (count(DISTINCT published) >= 2 OR max(repeat_signalled) = 1){extra_having}"""
+
+
+RECURRING_COLUMNS = (
+    "org_id",
+    "organisation",
+    "category",
+    "n_documents",
+    "n_dates",
+    "first_date",
+    "last_date",
+    "repeat_signalled",
+    "doc_ids",
+)
+
+
+def recurring(
+    db: sqlite_utils.Database,
+    org_id: int | None = None,
+    category: str | None = None,
+    since: str | None = None,
+    min_documents: int = 1,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of the `recurring` view, filtered; most documents first.
+
+    `since` keeps evidence published on or after that date when counting; an organisation
+    filter includes the organisation's sites.
+    """
+    where, params = ["1 = 1"], []
+    if org_id is not None:
+        where.append("(org_id = ? OR org_id IN (SELECT id FROM organisations WHERE parent_id = ?))")
+        params += [org_id, org_id]
+    if category is not None:
+        where.append("category = ?")
+        params.append(check_category(category))
+    if since is not None:
+        where.append("published >= ?")
+        params.append(since)
+    sql = recurring_sql(" AND ".join(where), " AND count(*) >= ?")
+    sql += " ORDER BY n_documents DESC, n_dates DESC, organisation, category"
+    params.append(min_documents)
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["label"] = LABELS.get(row["category"], row["category"])
+    return rows
