@@ -62,7 +62,8 @@ def recurring(
     `since` keeps evidence published on or after that date when counting; an organisation
     filter includes the organisation's sites.
     """
-    where, params = ["1 = 1"], []
+    where: list[str] = ["1 = 1"]
+    params: list[object] = []
     if org_id is not None:
         where.append("(org_id = ? OR org_id IN (SELECT id FROM organisations WHERE parent_id = ?))")
         params += [org_id, org_id]
