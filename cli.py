@@ -110,6 +110,36 @@ def ingest(
     raise typer.Exit(summary.exit_code)
 
 
+orgs_app = typer.Typer(help="Organisations: import official ODS codes.", no_args_is_help=True)
+app.add_typer(orgs_app, name="orgs")
+
+
+@orgs_app.command("import")
+def orgs_import(
+    trusts: Annotated[Path, typer.Argument(help="ODS trusts file (etr.csv).")],
+    sites: Annotated[
+        Path | None, typer.Argument(help="Sites: ODS ets.csv or NHS.UK Hospital.csv.")
+    ] = None,
+) -> None:
+    """Load official organisation codes so every English trust resolves to its ODS code.
+
+    Example: trustwatch orgs import etr.csv Hospital.csv && trustwatch reindex
+    """
+    from pipeline.orgs_import import import_ods
+
+    with reported():
+        summary = import_ods(State.db, trusts, sites)
+    typer.echo(
+        f"imported {summary.trusts} trusts ({summary.closed_trusts} closed) and "
+        f"{summary.sites} sites ({summary.sites_with_parent} linked to a trust)"
+    )
+    if summary.stale_documents:
+        typer.echo(
+            f"{summary.stale_documents} stored documents are now stale: "
+            "run `trustwatch reindex` to re-resolve their organisations"
+        )
+
+
 @app.command()
 def reindex(
     all_documents: Annotated[
@@ -135,6 +165,49 @@ def reindex(
         f"reindexed {summary.reindexed}, up to date {summary.up_to_date} "
         f"(pipeline {summary.version})"
     )
+
+
+@app.command()
+def train(
+    labels: Annotated[Path, typer.Option(help="Folder of labelled JSON Lines.")] = Path(
+        "corpus/labels"
+    ),
+    models: Annotated[Path, typer.Option(help="Where the model and its card go.")] = Path("models"),
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed (same data and seed, same model).")] = 13,
+) -> None:
+    """Train the sentence classifier of failure categories; writes model and model card.
+
+    Example: trustwatch train --folds 5
+    """
+    from pipeline.classify.train import train as run_train
+
+    with reported():
+        card = run_train(labels, models, folds=folds, seed=seed)
+    scores = card.get("cv", {})
+    typer.echo(
+        f"trained on {card.get('data', {}).get('n_sentences')} sentences; "
+        f"cross-validated macro-F1 {scores.get('macro_f1')}; wrote {models}"
+    )
+
+
+@app.command()
+def classify(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per transaction.")] = 64,
+) -> None:
+    """Re-score every stored document with the current model (after `trustwatch train`).
+
+    Example: trustwatch classify
+    """
+    from pipeline.progress import progress_for
+    from pipeline.reindex import reindex as run_reindex
+
+    with reported():
+        summary = run_reindex(
+            State.db, progress_for("classify", quiet), force=True, batch_size=batch_size
+        )
+    typer.echo(f"classified {summary.reindexed} documents (pipeline {summary.version})")
 
 
 @app.command()
