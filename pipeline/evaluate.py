@@ -115,7 +115,8 @@ def what_matches(gold: str, predicted: str) -> bool:
 
 
 def load_gold(paths: Sequence[Path], root: Path) -> list[GoldDoc]:
-    """Gold documents; a line may point at its text by `path` (relative to `root`)."""
+    """Gold documents; a line may point at its text by `path` (relative to `root`), and with
+    `ref` at the document of that `id` inside a JSON Lines file (text kept outside the repo)."""
     docs = []
     for path in paths:
         if not path.is_file():
@@ -133,7 +134,12 @@ def load_gold(paths: Sequence[Path], root: Path) -> list[GoldDoc]:
                 source = (root / obj["path"]).resolve()
                 if not source.is_file():
                     continue
-                text = source.read_text(encoding="utf-8")
+                if obj.get("ref") is not None:
+                    text = _jsonl_text(source, str(obj["ref"]))
+                    if text is None:
+                        raise InputRejected(where, f"no document {obj['ref']!r} in {source}")
+                else:
+                    text = source.read_text(encoding="utf-8")
             if not isinstance(text, str):
                 raise InputRejected(where, "gold line has neither 'text' nor a readable 'path'")
             docs.append(
@@ -147,6 +153,17 @@ def load_gold(paths: Sequence[Path], root: Path) -> list[GoldDoc]:
                 )
             )
     return docs
+
+
+def _jsonl_text(path: Path, ref: str) -> str | None:
+    """The `text` of the document whose `id` is `ref` in a JSON Lines file."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if f'"{ref}"' in line:
+                obj = json.loads(line)
+                if str(obj.get("id")) == ref:
+                    return str(obj["text"])
+    return None
 
 
 def predicted_categories(analysis: Analysis) -> set[str]:

@@ -122,6 +122,19 @@ def test_load_gold_reads_text_or_path(tmp_path):
     ]
 
 
+def test_load_gold_reads_a_document_by_reference_into_jsonl(tmp_path):
+    (tmp_path / "reports.jsonl").write_text(
+        json.dumps({"id": "2024-0001", "text": "First."}) + "\n"
+        + json.dumps({"id": "2024-0002", "text": "Second  report."}) + "\n"
+    )  # fmt: skip
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "p2", "path": "reports.jsonl", "ref": "2024-0002"}) + "\n")
+    assert [(d.id, d.text) for d in load_gold([gold], tmp_path)] == [("p2", "Second report.")]
+    gold.write_text(json.dumps({"id": "p3", "path": "reports.jsonl", "ref": "2024-0003"}) + "\n")
+    with pytest.raises(InputRejected, match="no document '2024-0003'"):
+        load_gold([gold], tmp_path)
+
+
 def test_load_gold_errors(tmp_path):
     with pytest.raises(UsageError):
         load_gold([tmp_path / "nope.jsonl"], tmp_path)
