@@ -58,7 +58,7 @@ def reflow(text: str) -> str:
     return "\n".join(out)
 
 
-_LIST_START = re.compile(r"^(?:[-•*–]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)")
+_LIST_START = re.compile(r"^(?:[-•*–]\s|\(?\d{1,3}[.)]\s|\d{1,3}(?:\.\d{1,3})+\s|\(?[a-z][.)]\s)")
 
 
 def _continues(previous: str, line: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from datetime import datetime
 
 from pypdf import PdfReader
@@ -30,7 +31,9 @@ def read_pdf(source: str, data: bytes) -> Document:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _decrypt_empty(reader):
             raise InputRejected(source, "encrypted PDF (a password is needed to read it)")
-        pages = [normalise(reflow(page.extract_text() or "")) for page in reader.pages]
+        pages = [
+            normalise(reflow(drop_page_numbers(page.extract_text() or ""))) for page in reader.pages
+        ]
         info = reader.metadata
     except InputRejected:
         raise
@@ -53,6 +56,19 @@ def read_pdf(source: str, data: bytes) -> Document:
     }
     extra = {"n_pages": len(pages)}
     return document_from_meta(text, source, "pdf", meta, extra=extra, page_map=page_map)
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+(?:of|/)\s+\d{1,4})?\s*$", re.I)
+
+
+def drop_page_numbers(page: str) -> str:
+    """Remove a page-number line ("Page 3", "3 of 12", "7") at the top or bottom of a page."""
+    lines = page.strip("\n").split("\n")
+    if lines and _PAGE_NUMBER.match(lines[-1]):
+        lines.pop()
+    if lines and _PAGE_NUMBER.match(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def _decrypt_empty(reader: PdfReader) -> bool:

@@ -10,7 +10,10 @@ PAGE1 = (
     "gations into serious incidents were\n"
     "inadequate and that learning was not shared."
 )
-PAGE2 = "Recommendations\n1. The trust must improve fetal monitoring training."
+PAGE2 = (
+    "Recommendations\n1. The trust must improve fetal monitoring training.\n"
+    "1.1 Training must be\nannual.\nPage 2 of 2"
+)
 
 
 def test_pages_reflowed_dehyphenated_and_mapped():
@@ -19,7 +22,8 @@ def test_pages_reflowed_dehyphenated_and_mapped():
         "Independent review of maternity services\n"
         "The review found that investigations into serious incidents were inadequate and that "
         "learning was not shared.\n\n"
-        "Recommendations\n1. The trust must improve fetal monitoring training."
+        "Recommendations\n1. The trust must improve fetal monitoring training.\n"
+        "1.1 Training must be annual."
     )
     second = doc.text.index("Recommendations")
     assert doc.page_map == [(1, 0), (2, second)]
