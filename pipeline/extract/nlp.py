@@ -48,10 +48,15 @@ def build_nlp(
     `config` gives per-component settings, e.g. `{"trustwatch_orgs": {"extra_orgs": [...]}}`.
     """
     importlib.import_module("pipeline.extract.sentences")
+    modules = dict(COMPONENTS)
+    names = available_components() if components is None else list(components)
+    for factory in names:
+        if factory in modules:
+            importlib.import_module(modules[factory])
     nlp = spacy.blank("en")
     nlp.add_pipe("trustwatch_lines")
     nlp.add_pipe("sentencizer")
-    for factory in available_components() if components is None else components:
+    for factory in names:
         nlp.add_pipe(factory, config=(config or {}).get(factory, {}))
     return nlp
 
