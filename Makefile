@@ -29,7 +29,11 @@ typecheck: install
 	$(BIN)/mypy
 
 unit: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not e2e"
+
+e2e: install
+	command -v chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(BIN)/pytest -q -m e2e tests/e2e
 
 bench: install
 	$(BIN)/python scripts/bench.py

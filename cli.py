@@ -110,8 +110,61 @@ def ingest(
     raise typer.Exit(summary.exit_code)
 
 
-orgs_app = typer.Typer(help="Organisations: import official ODS codes.", no_args_is_help=True)
+orgs_app = typer.Typer(
+    help="Organisations: list and search them; import official ODS codes.\n\n"
+    "Example: trustwatch orgs --search dudley",
+    invoke_without_command=True,
+)
 app.add_typer(orgs_app, name="orgs")
+SearchOption = Annotated[
+    str | None, typer.Option("--search", "-s", help="Fuzzy look-up: name, alias or ODS code.")
+]
+KindOption = Annotated[
+    str | None, typer.Option(help="trust, hospital, health_board, commissioner, regulator, other.")
+]
+
+
+@orgs_app.callback()
+def orgs(
+    ctx: typer.Context,
+    search: SearchOption = None,
+    kind: KindOption = None,
+    limit: LimitOption = 50,
+    fmt: FormatOption = "table",
+) -> None:
+    """Organisations with how many documents name them; --search finds one by name or code.
+
+    Example: trustwatch orgs --search dudley
+    """
+    if ctx.invoked_subcommand is None:
+        _list_orgs(search, kind, limit, fmt)
+
+
+@orgs_app.command("list")
+def orgs_list(
+    search: SearchOption = None,
+    kind: KindOption = None,
+    limit: LimitOption = 50,
+    fmt: FormatOption = "table",
+) -> None:
+    """Organisations, most documents first (the same as `trustwatch orgs`).
+
+    Example: trustwatch orgs list --kind trust --limit 20
+    """
+    _list_orgs(search, kind, limit, fmt)
+
+
+def _list_orgs(search: str | None, kind: str | None, limit: int, fmt: str) -> None:
+    from pipeline.output import FORMATS, write_rows
+    from pipeline.query import organisations as query
+    from pipeline.store import open_readonly
+
+    check_format(fmt, FORMATS)
+    with reported():
+        rows = query.organisations(open_readonly(State.db), search=search, kind=kind, limit=limit)
+        table = query.SEARCH_TABLE_COLUMNS if search else query.TABLE_COLUMNS
+        title = f"organisations matching {search!r}" if search else "organisations"
+        write_rows(rows, table if fmt == "table" else query.COLUMNS, fmt, title=title)
 
 
 @orgs_app.command("import")
@@ -307,6 +360,153 @@ def recurring(
         write_rows(rows, columns, fmt, title="Recurring failures")
 
 
+OrgOption = Annotated[str | None, typer.Option(help="Name, alias or ODS code.")]
+SinceOption = Annotated[
+    str | None, typer.Option(help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option(help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+]
+
+
+@app.command()
+def themes(
+    org: OrgOption = None,
+    category: Annotated[str | None, typer.Option(help="A failure category key.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    kind: Annotated[str | None, typer.Option(help="Document kind, e.g. news.")] = None,
+    by: Annotated[str, typer.Option(help="Rows per category, org or year.")] = "category",
+    limit: LimitOption = 100,
+    fmt: FormatOption = "table",
+) -> None:
+    """Failures found: stories and organisations per category, organisation or year.
+
+    Example: trustwatch themes --category escalation --since 2019 --by org
+    """
+    from pipeline.output import FORMATS, write_rows
+    from pipeline.query import themes as query
+    from pipeline.store import open_readonly
+
+    check_format(fmt, FORMATS)
+    with reported():
+        db = open_readonly(State.db)
+        rows = query.themes(
+            db,
+            org_id=_org_id(db, org) if org else None,
+            category=_category(category) if category else None,
+            since=since,
+            until=until,
+            kind=kind,
+            by=by,
+            limit=limit,
+        )
+        columns = query.TABLE_COLUMNS[by] if fmt == "table" else query.COLUMNS[by]
+        write_rows(rows, columns, fmt, title=query.TITLES[by])
+
+
+@app.command()
+def ratings(
+    org: Annotated[str | None, typer.Argument(help="Name, alias or ODS code.")] = None,
+    service: Annotated[str | None, typer.Option(help="Part of a service name.")] = None,
+    domain: Annotated[str | None, typer.Option(help="overall, safe, ..., well-led.")] = None,
+    rating: Annotated[str | None, typer.Option(help="e.g. inadequate.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this year (YYYY).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this year (YYYY).")] = None,
+    limit: LimitOption = 100,
+    fmt: FormatOption = "table",
+) -> None:
+    """How CQC ratings moved: timeline per service and domain, with the evidence sentence.
+
+    Example: trustwatch ratings "Nottingham University Hospitals" --service maternity
+    """
+    from pipeline.output import FORMATS, write_rows
+    from pipeline.query import ratings as query
+    from pipeline.store import open_readonly
+
+    check_format(fmt, FORMATS)
+    with reported():
+        db = open_readonly(State.db)
+        rows = query.ratings(
+            db,
+            org_id=_org_id(db, org) if org else None,
+            service=service,
+            domain=domain,
+            rating=rating,
+            since=since,
+            until=until,
+            limit=limit,
+        )
+        columns = query.TABLE_COLUMNS if fmt == "table" else query.COLUMNS
+        write_rows(rows, columns, fmt, title=f"Ratings: {org}" if org else "Ratings")
+
+
+@app.command()
+def counts(
+    org: Annotated[str | None, typer.Option(help="Documents about it (name, alias, code).")] = None,
+    what: Annotated[str | None, typer.Option(help="What is counted, e.g. death.")] = None,
+    category: Annotated[str | None, typer.Option(help="death, harm, staff, money, ...")] = None,
+    min_value: Annotated[float | None, typer.Option(help="At least this value.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    sort: Annotated[str, typer.Option(help="date (newest first) or value.")] = "date",
+    limit: LimitOption = 50,
+    fmt: FormatOption = "table",
+) -> None:
+    """Figures reported (deaths, harms, staff, money), each with its sentence and document.
+
+    Example: trustwatch counts --org "East Kent" --category death
+    """
+    from pipeline.output import FORMATS, write_rows
+    from pipeline.query import counts as query
+    from pipeline.store import open_readonly
+
+    check_format(fmt, FORMATS)
+    with reported():
+        db = open_readonly(State.db)
+        rows = query.counts(
+            db,
+            org_id=_org_id(db, org) if org else None,
+            what=what,
+            category=category,
+            min_value=min_value,
+            since=since,
+            until=until,
+            sort=sort,
+            limit=limit,
+        )
+        columns = query.TABLE_COLUMNS if fmt == "table" else query.COLUMNS
+        write_rows(rows, columns, fmt, title="Counts")
+
+
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(help="Document id, unique id prefix, or source.")],
+    text: Annotated[bool, typer.Option("--text/--no-text", help="Print the text.")] = True,
+    fmt: FormatOption = "table",
+) -> None:
+    """One document with every extraction highlighted; json gives it all as data.
+
+    Example: trustwatch show 3f9a2c --no-text
+    """
+    from rich.console import Console
+
+    from pipeline.output import FORMATS, write_rows
+    from pipeline.query import show as query
+    from pipeline.store import open_readonly
+
+    check_format(fmt, FORMATS)
+    with reported():
+        data = query.show(open_readonly(State.db), doc)
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif fmt == "table":
+        width = None if sys.stdout.isatty() else 100
+        query.render(data, Console(width=width, soft_wrap=False), with_text=text)
+    else:
+        write_rows(query.facts(data), query.FACT_COLUMNS, fmt)
+
+
 @app.command()
 def stats(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
@@ -338,19 +538,59 @@ def export(
         str | None, typer.Argument(help="A table or view, e.g. counts, recurring.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or json.")] = "jsonl",
+    all_to: Annotated[
+        Path | None,
+        typer.Option("--all", help="Every table and view as CSV and JSON Lines into this folder."),
+    ] = None,
 ) -> None:
-    """Write a table or view to stdout, streaming.
+    """Write a table or view to stdout, streaming; --all DIR writes them all, with a README.
 
     Example: trustwatch export ratings --format csv > ratings.csv
+
+    Example: trustwatch export --all exports/
     """
     from pipeline.export import EXPORT_FORMATS, export_table
     from pipeline.store import open_readonly
 
     check_format(fmt, EXPORT_FORMATS)
+    if all_to is not None:
+        if table is not None:
+            raise typer.BadParameter("give a table or --all, not both", param_hint="TABLE")
+        _export_all(all_to)
+        return
     if table is None:
         raise typer.BadParameter("name a table or view to export", param_hint="TABLE")
     with reported():
         export_table(open_readonly(State.db), table, fmt, sys.stdout)
+
+
+def _export_all(directory: Path) -> None:
+    from pipeline.output import write_rows
+    from pipeline.query.export_all import export_all
+    from pipeline.store import open_readonly
+
+    with reported():
+        summary = export_all(open_readonly(State.db), directory)
+    write_rows(summary, ("name", "type", "rows"), "table", title=f"Exported to {directory}")
+    typer.echo(f"wrote {len(summary)} tables and views (CSV, JSON Lines) and README.md")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8001,
+) -> None:
+    """Browse the store in Datasette, read-only, with facets and canned queries (web extra).
+
+    Example: trustwatch --db corpus.db serve --port 8001
+    """
+    from pipeline.web import serve as run_serve
+
+    def announce(url: str) -> None:
+        typer.echo(f"serving {State.db} read-only at {url} (Ctrl-C to stop)")
+
+    with reported():
+        run_serve(State.db, host=host, port=port, announce=announce)
 
 
 def _org_id(db: Any, org: str) -> int:

@@ -124,8 +124,85 @@ def _m003_attribution(db: sqlite_utils.Database) -> None:
     db.table("repeat_signals").create_index(["doc_id"], if_not_exists=True)
 
 
+DOCUMENT_FACETS = ("doc_published", "doc_year", "doc_story_id", "doc_kind")
+FACET_TABLES = ("doc_categories", "org_categories", "counts", "ratings")
+QUERY_INDEXES: dict[str, tuple[str, list[str]]] = {
+    # name: (table, columns). Queries name some of them in INDEXED BY: keep the names.
+    "doc_categories_by_story": (
+        "doc_categories",
+        ["category", "doc_story_id", "doc_published", "doc_kind"],
+    ),
+    "doc_categories_by_date": (
+        "doc_categories",
+        ["category", "doc_published", "doc_story_id", "doc_kind"],
+    ),
+    "doc_categories_by_year": (
+        "doc_categories",
+        ["category", "doc_year", "doc_story_id", "doc_published", "doc_kind"],
+    ),
+    "org_categories_by_org": (
+        "org_categories",
+        ["org_id", "category", "doc_published", "doc_story_id", "doc_kind"],
+    ),
+    "org_categories_by_category": (
+        "org_categories",
+        ["category", "org_id", "doc_story_id", "doc_published", "doc_kind"],
+    ),
+    "org_categories_by_year": (
+        "org_categories",
+        ["category", "doc_year", "org_id", "doc_published", "doc_kind"],
+    ),
+    "counts_by_category_date": ("counts", ["category", "doc_published"]),
+    "counts_by_date": ("counts", ["doc_published"]),
+    "ratings_by_org_date": ("ratings", ["org_id", "doc_published"]),
+    "ratings_by_date": ("ratings", ["doc_published"]),
+    "org_mentions_by_org_doc": ("org_mentions", ["org_id", "doc_id"]),
+    "documents_by_main_org": ("documents", ["main_org_id"]),
+    "organisations_by_parent": ("organisations", ["parent_id"]),
+}
+
+
+def _m004_query_facets(db: sqlite_utils.Database) -> None:
+    """Copy each document's date, story and kind onto its extraction rows, kept by triggers.
+
+    Counting distinct stories per category, or listing counts and ratings newest first, then
+    reads one covering index instead of joining every row to `documents` (whose rows hold the
+    whole text): the query commands stay fast on large stores. The copies are prefixed `doc_`
+    so that joins with `documents` stay unambiguous.
+    """
+    facets = (
+        "SELECT published, CAST(substr(published, 1, 4) AS INTEGER), coalesce(story_id, id), "
+        "kind FROM documents WHERE id = {doc}"
+    )
+    columns = ", ".join(DOCUMENT_FACETS)
+    for table in FACET_TABLES:
+        for column in DOCUMENT_FACETS:
+            kind = "INTEGER" if column == "doc_year" else "TEXT"
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        db.execute(f"UPDATE {table} SET ({columns}) = ({facets.format(doc=table + '.doc_id')})")
+        db.execute(
+            f"""CREATE TRIGGER {table}_facets AFTER INSERT ON {table} BEGIN
+                  UPDATE {table} SET ({columns}) = ({facets.format(doc="NEW.doc_id")})
+                  WHERE rowid = NEW.rowid;
+                END"""
+        )
+    updates = "".join(
+        f"""UPDATE {table} SET ({columns}) = (NEW.published,
+              CAST(substr(NEW.published, 1, 4) AS INTEGER), coalesce(NEW.story_id, NEW.id),
+              NEW.kind) WHERE doc_id = NEW.id;\n"""
+        for table in FACET_TABLES
+    )
+    db.execute(
+        f"""CREATE TRIGGER documents_facets AFTER UPDATE OF published, story_id, kind
+            ON documents BEGIN {updates} END"""
+    )
+    for name, (table, index) in QUERY_INDEXES.items():
+        db.table(table).create_index(index, index_name=name, if_not_exists=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "documents, rejects, files, near-duplicate signatures", _m001_documents),
     (2, "organisations and extractions", _m002_extractions),
     (3, "main organisation of a document; failures attributed to organisations", _m003_attribution),
+    (4, "document facets on category rows; indexes for the query commands", _m004_query_facets),
 ]

@@ -6,6 +6,23 @@ Views are recreated whenever their SQL changes, so they are not part of the migr
 from __future__ import annotations
 
 from pipeline.classify.recurrence import recurring_sql
+from pipeline.classify.taxonomy import CATEGORIES
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def categories_sql() -> str:
+    """The failure taxonomy as rows (category, label, definition), so joins can show labels."""
+    rows = ",\n  ".join(
+        f"({_quoted(c.key)}, {_quoted(c.label)}, {_quoted(c.definition)})" for c in CATEGORIES
+    )
+    return f"""
+SELECT column1 AS category, column2 AS label, column3 AS definition
+FROM (VALUES
+  {rows})"""
+
 
 VIEWS: dict[str, str] = {
     "failure_attributions": """
@@ -38,4 +55,5 @@ FROM counts c JOIN documents d ON d.id = c.doc_id""",
 SELECT t.doc_id, d.title, d.published, t.category, t.negated, t.speaker, t.start, t."end",
   substr(d.text, t.start + 1, t."end" - t.start) AS evidence, t.rule
 FROM themes t JOIN documents d ON d.id = t.doc_id""",
+    "failure_categories": categories_sql(),
 }

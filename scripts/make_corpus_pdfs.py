@@ -13,7 +13,7 @@ Only the core Helvetica font is used, so every character must be in latin-1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
@@ -131,7 +131,7 @@ EAST_KENT = Report(
     title="Maternity and neonatal services in East Kent",
     subtitle="Extract and summary of findings from the independent investigation report, Reading the signals",
     author="Summary prepared for the trustwatch sample corpus",
-    published=datetime(2022, 10, 19, 10, 0, tzinfo=timezone.utc),
+    published=datetime(2022, 10, 19, 10, 0, tzinfo=UTC),
     running_head="Maternity and neonatal services in East Kent - summary of findings",
     cover_note=(
         "This extract summarises, in plain language, the main findings of the report of the "
@@ -189,7 +189,7 @@ OCKENDEN = Report(
     title="Independent review of maternity services at The Shrewsbury and Telford Hospital NHS Trust",
     subtitle="Summary extract of the final report: findings, conclusions and essential actions",
     author="Summary prepared for the trustwatch sample corpus",
-    published=datetime(2022, 3, 30, 10, 0, tzinfo=timezone.utc),
+    published=datetime(2022, 3, 30, 10, 0, tzinfo=UTC),
     running_head="Shrewsbury and Telford maternity review - summary extract",
     cover_note=(
         "This extract summarises, in plain language, the final report of the independent review of "

@@ -64,7 +64,7 @@ def test_import_then_extract_resolves_to_codes(tmp_path, cli, db_path):
     assert rows == [
         ("Oldtown Healthcare NHS Trust", "trust", "RZY", None, "2020-03-31"),
         ("Northtown and District Hospitals NHS Foundation Trust", "trust", "RZZ", None, None),
-        ("Northtown General Hospital", "hospital", "RZZ01", 
+        ("Northtown General Hospital", "hospital", "RZZ01",
          "Northtown and District Hospitals NHS Foundation Trust", None),
     ]  # fmt: skip
     doc = tmp_path / "doc.txt"

@@ -30,14 +30,39 @@ def resolve_org(db: sqlite_utils.Database, query: str) -> int:
             return org_id
     choices = {i: label for i, (_, label) in enumerate(candidates)}
     matches = process.extract(
-        text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=5
-    )
-    good = [m for m in matches if m[1] >= 90]
+        text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=None,
+        score_cutoff=SUGGEST_CUTOFF,
+    )  # fmt: skip
+    best = _best_per_org(candidates, matches)
+    good = [m for m in best if m[1] >= 90]
     if good and (len(good) == 1 or good[0][1] - good[1][1] >= 3):
-        return candidates[good[0][2]][0]
-    close = [m[0] for m in matches if m[1] >= SUGGEST_CUTOFF]
-    hint = f"; did you mean: {'; '.join(dict.fromkeys(close))}?" if close else ""
+        return good[0][0]
+    names = _names(db, [org_id for org_id, _ in best[:5]])
+    hint = f"; did you mean: {'; '.join(names)}?" if names else ""
     raise UsageError(f"unknown organisation {query!r}{hint}")
+
+
+def _best_per_org(
+    candidates: list[tuple[int, str]], matches: list[tuple[str, float, int]]
+) -> list[tuple[int, float]]:
+    """Each matching organisation once, with its best-scoring name or alias, best first:
+    a name and an alias of one organisation do not make a query ambiguous."""
+    best: dict[int, float] = {}
+    for _, score, index in matches:
+        org_id = candidates[index][0]
+        best[org_id] = max(best.get(org_id, 0.0), float(score))
+    return sorted(best.items(), key=lambda item: -item[1])
+
+
+def _names(db: sqlite_utils.Database, ids: list[int]) -> list[str]:
+    """Canonical names of `ids`, in that order."""
+    found = dict(
+        db.execute(
+            "SELECT id, name FROM organisations WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)],
+        ).fetchall()
+    )
+    return [found[i] for i in ids if i in found]
 
 
 def _candidates(db: sqlite_utils.Database) -> list[tuple[int, str]]:
