@@ -16,24 +16,30 @@ from pipeline.classify.taxonomy import LABELS, check_category
 
 
 def recurring_sql(where: str = "1 = 1", extra_having: str = "") -> str:
-    """The aggregate behind the `recurring` view and `trustwatch recurring`, filtered."""
+    """The aggregate behind the `recurring` view and `trustwatch recurring`, filtered.
+
+    It reads `org_categories` alone (document date and story are copied onto each row by
+    migration 4), so it never touches the document texts: fast on large stores.
+    """
     return f"""
 WITH stories AS (
-  SELECT org_id, organisation, category, story_id, min(published) AS published,
-    max(repeat_signalled) AS repeat_signalled, group_concat(DISTINCT doc_id) AS doc_ids
-  FROM failure_attributions
+  SELECT org_id, category, doc_story_id AS story_id, min(doc_published) AS published,
+    max(EXISTS (SELECT 1 FROM repeat_signals s WHERE s.doc_id = org_categories.doc_id))
+      AS repeat_signalled,
+    group_concat(DISTINCT doc_id) AS doc_ids
+  FROM org_categories
   WHERE {where}
-  GROUP BY org_id, category, story_id
+  GROUP BY org_id, category, doc_story_id
 )
-SELECT org_id, organisation, category,
+SELECT s.org_id, o.name AS organisation, s.category,
   count(*) AS n_documents,
-  count(DISTINCT published) AS n_dates,
-  min(published) AS first_date, max(published) AS last_date,
-  max(repeat_signalled) AS repeat_signalled,
-  group_concat(doc_ids) AS doc_ids
-FROM stories
-GROUP BY org_id, category
-HAVING (count(DISTINCT published) >= 2 OR max(repeat_signalled) = 1){extra_having}"""
+  count(DISTINCT s.published) AS n_dates,
+  min(s.published) AS first_date, max(s.published) AS last_date,
+  max(s.repeat_signalled) AS repeat_signalled,
+  group_concat(s.doc_ids) AS doc_ids
+FROM stories s JOIN organisations o ON o.id = s.org_id
+GROUP BY s.org_id, s.category
+HAVING (count(DISTINCT s.published) >= 2 OR max(s.repeat_signalled) = 1){extra_having}"""
 
 
 RECURRING_COLUMNS = (
@@ -71,10 +77,10 @@ def recurring(
         where.append("category = ?")
         params.append(check_category(category))
     if since is not None:
-        where.append("published >= ?")
+        where.append("doc_published >= ?")
         params.append(since)
     sql = recurring_sql(" AND ".join(where), " AND count(*) >= ?")
-    sql += " ORDER BY n_documents DESC, n_dates DESC, organisation, category"
+    sql += " ORDER BY n_documents DESC, n_dates DESC, o.name, s.category"
     params.append(min_documents)
     if limit:
         sql += " LIMIT ?"
