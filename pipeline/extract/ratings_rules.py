@@ -51,6 +51,11 @@ WORD_ROLES = (
     "service-preposition",
     "subject-reset",
     "clause-break",
+    "service-anaphor",
+    "anaphor-determiner",
+    "anaphor-follower",
+    "org-location",
+    "subject-pronoun",
 )
 
 Match = tuple[int, int, "Term"]
@@ -79,6 +84,8 @@ class CueRule:
     max_gap: int
     previous: str | None  # "same" or "only"
     ratings: frozenset[str] | None  # ratings the rule applies to; None: all
+    loose: bool = False  # skip "**": the gap may hold any words and asides within the sentence
+    last: frozenset[str] | None = None  # the word the gap must end in ("rated … as")
 
     def applies_to(self, rating: str) -> bool:
         """Whether this rule may fire for `rating`."""
@@ -210,6 +217,7 @@ def _cues(nlp: Language, filename: str) -> tuple[dict[str, CueRule], Matcher]:
         if not strong and "context" not in row:
             raise PatternError(f"{filename}: weak rule {rule_id!r} needs a 'context'")
         skip = row.get("skip", [])
+        loose = skip == "**"
         max_gap = row.get("max_gap", 0)
         if isinstance(max_gap, bool) or not isinstance(max_gap, int) or max_gap < 0:
             raise PatternError(f"{filename}: rule {rule_id!r} needs a whole 'max_gap' >= 0")
@@ -223,10 +231,12 @@ def _cues(nlp: Language, filename: str) -> tuple[dict[str, CueRule], Matcher]:
             kind=row["kind"],
             strong=strong,
             context=row.get("context"),
-            skip=None if skip == "*" else _word_list(filename, row, "skip"),
+            skip=None if skip in ("*", "**") else _word_list(filename, row, "skip"),
             max_gap=max_gap,
             previous=row.get("previous"),
             ratings=ratings or None,
+            loose=loose,
+            last=_word_list(filename, row, "last") or None,
         )
         if row["kind"] not in UNMATCHED_KINDS:
             _add_token_pattern(matcher, filename, rule_id, row["pattern"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
+from pipeline.extract.extensions import facts
 from pipeline.extract.ratings_rules import CueRule, Match, RatingRules, Term
 
 Fired = tuple[CueRule, int]  # a cue that fired, and the token where its evidence starts
@@ -27,6 +28,13 @@ QUOTE_SLACK = 4  # quotes a left gap may hold besides its words
 MIN_YEAR, MAX_YEAR = 1990, 2039
 YEAR_REACH = 12  # tokens between a rating word and its year
 YEAR_OPENING = 4  # "In January 2017, …": a year this close to the sentence start opens it
+ANAPHOR_REACH = 300  # tokens back from "the service" to the service it stands for
+LIST_LINE_TOKENS = 24  # a bullet or table row holding a rating is never longer
+LIST_LINES = 30  # rows between a list's lead-in and its last row
+SENTENCE_END = frozenset({".", "!", "?", ";"})
+# Organisations the CQC rates. Regulators, commissioners and sector bodies ("other") are named
+# in rating sentences ("rated inadequate by the CQC") but are never what is rated.
+RATED_KINDS = ("trust", "health_board", "hospital")
 
 
 @dataclass
@@ -45,6 +53,7 @@ class Anchor:
     consumes: int | None = None  # start of the rating word this one changed from
     label_domains: list[str] | None = None
     label_service: str | None = None
+    lead_in: tuple[int, int] | None = None  # tokens of the line that introduces its list
 
     @property
     def rating(self) -> str:
@@ -89,6 +98,44 @@ class RatingScan:
         self.reach = max((r.max_gap for r in rules.cue_rules.values()), default=0) + QUOTE_SLACK
         self.priority = {rule_id: n for n, rule_id in enumerate(rules.cue_rules)}
         self._context: list[tuple[int, str]] | None = None
+        self._orgs: tuple[set[int], set[int], set[int]] | None = None
+        self._lead_ins: dict[int, tuple[str | None, tuple[int, int] | None]] = {}
+        self._resolve_anaphors()
+
+    def _resolve_anaphors(self) -> None:
+        """Give "the service" ("the unit", "this department") the service named last before it.
+
+        "The service, which delivers 4,000 babies a year, was rated good" rates the maternity
+        service the text named before. The anaphor must be a subject or object (followed by a
+        verb, punctuation or a rating word, not "the service user"); a text that named no
+        service before it leaves it the whole organisation's.
+        """
+        nouns, determiners = self.words("service-anaphor"), self.words("anaphor-determiner")
+        followers = self.words("anaphor-follower")
+        covered = {i for s, e, _t in self.services for i in range(s, e)}
+        found: list[Match] = []
+        for start, end in self.ranges:
+            for token in self.doc[max(start, 1) : end]:
+                i = token.i
+                if token.lower_ not in nouns or i in covered:
+                    continue
+                if self.doc[i - 1].lower_ not in determiners:
+                    continue
+                n = self.next_solid(i + 1, len(self.doc))
+                if n < len(self.doc):
+                    after = self.doc[n]
+                    if after.is_alpha and after.lower_ not in followers and n not in self.anchor_at:
+                        continue
+                term = self._named_before(i)
+                if term is not None:
+                    found.append((i - 1, i + 1, term))
+        if found:
+            self.services = sorted(self.services + found, key=lambda m: m[0])
+
+    def _named_before(self, i: int) -> Term | None:
+        """The last service named in the ANAPHOR_REACH tokens before token `i`."""
+        named = self.rules.services(self.doc, max(0, i - ANAPHOR_REACH), i - 1)
+        return named[-1][2] if named else None
 
     # ---- navigation -------------------------------------------------------------------------
 
@@ -117,10 +164,11 @@ class RatingScan:
             i += 1
         return i
 
-    def line_start(self, i: int) -> int | None:
-        """First token of the line holding token `i`; None for a line too long to be a label."""
+    def line_start(self, i: int, limit: int = MAX_LABEL_TOKENS) -> int | None:
+        """First token of the line holding token `i`; None for a line longer than `limit`
+        tokens before `i` (too long to be a label)."""
         j = i - 1
-        while j >= 0 and i - j <= MAX_LABEL_TOKENS:
+        while j >= 0 and i - j <= limit:
             token = self.doc[j]
             if token.is_space and "\n" in token.text:
                 return j + 1
@@ -162,13 +210,16 @@ class RatingScan:
 
     def _gap_ok(self, rule: CueRule, start: int, end: int) -> bool:
         """Whether tokens start..end-1 may stand between a left cue and its rating word."""
-        count = 0
+        count, last = 0, ""
         for i in range(start, end):
             if self._soft(i):
                 continue
             token = self.doc[i]
             low = token.lower_
-            if rule.skip is None:
+            if rule.loose:
+                if low in SENTENCE_END or token.is_space or self._other_rating(i):
+                    return False
+            elif rule.skip is None:
                 if (
                     (token.is_punct and low not in ("'s", "’s"))
                     or token.is_space
@@ -178,8 +229,12 @@ class RatingScan:
                     return False
             elif low not in rule.skip:
                 return False
-            count += 1
-        return count <= rule.max_gap
+            count, last = count + 1, low
+        return count <= rule.max_gap and (rule.last is None or last in rule.last)
+
+    def _other_rating(self, i: int) -> bool:
+        """Whether token `i` is a rating word, not part of a name ("Good Hope Hospital")."""
+        return i in self.anchor_at and i not in self.org_tokens()[0]
 
     def _right(self, anchor: Anchor) -> list[Fired]:
         at = self.next_solid(anchor.end, anchor.sent_end)
@@ -278,6 +333,68 @@ class RatingScan:
             return None
         return domains, service
 
+    def lead_in(self, anchor: Anchor) -> tuple[str | None, tuple[int, int] | None]:
+        """The service a bullet or table row's rating is for when its label names none.
+
+        Walks up the rows of the list ("• Safe: inadequate") to the line that introduces it:
+        a lead-in ending in a colon ("Our ratings for maternity services at the trust are:")
+        or a heading ("Ratings for maternity"). Gives that line's service and token range; a
+        row above naming its own service ("Maternity: inadequate") names the service instead.
+        Prose (a line ending in a full stop) ends the walk with no service.
+        """
+        i = anchor.sent_start - 1
+        walked: list[int] = []  # where each step started: the rows above give the same answer
+        found: tuple[str | None, tuple[int, int] | None] = (None, None)
+        for _ in range(LIST_LINES):
+            while i >= 0 and self.doc[i].is_space:
+                i -= 1
+            if i < 0:
+                break
+            if i in self._lead_ins:
+                found = self._lead_ins[i]
+                break
+            walked.append(i)
+            row = self.line_start(i, LIST_LINE_TOKENS)
+            if row is not None and (
+                any(j in self.anchor_at for j in range(row, i + 1)) or self._label_only(row, i + 1)
+            ):
+                named = self.rules.services(self.doc, row, i + 1)
+                if named:
+                    found = named[-1][2].value, (row, i + 1)
+                    break
+                i = row - 1
+                continue
+            start = self.sentence(i)[0]
+            found = self._lead_in_service(max(start, row or 0), i + 1)
+            break
+        self._lead_ins.update((j, found) for j in walked)
+        return found
+
+    def _label_only(self, start: int, end: int) -> bool:
+        """Whether tokens start..end are a label whose rating is on the next line ("Safe")."""
+        domains = self.rules.domains(self.doc, start, end)
+        if not domains:
+            return False
+        covered = {i for s, e, _t in domains for i in range(s, e)}
+        fillers = self.words("bullet") | self.words("label-filler")
+        return all(
+            i in covered
+            or self._soft(i)
+            or self.doc[i].lower_ in fillers
+            or self.doc[i].text in LABEL_SEPARATORS
+            for i in range(start, end)
+        )
+
+    def _lead_in_service(self, start: int, end: int) -> tuple[str | None, tuple[int, int] | None]:
+        """The service a lead-in or heading in tokens start..end names, if it is one."""
+        last = self.doc[end - 1].text
+        if last != ":" and (last in SENTENCE_END or end - start > MAX_LABEL_TOKENS):
+            return None, None
+        named = self.rules.services(self.doc, start, end)
+        if not named or self._subject_reset(named[-1][1], end):
+            return None, (start, end)
+        return named[-1][2].value, (start, end)
+
     def _quoted(self, anchor: Anchor) -> bool:
         before = anchor.start - 1
         return (
@@ -311,13 +428,16 @@ class RatingScan:
         return low not in self.words("follower") and low not in self.rules.domains.first_words
 
     def blocked(self, anchor: Anchor) -> bool:
-        """A rating hoped for, planned, hypothetical or denied ("aims to be rated good")."""
+        """A rating hoped for, planned, hypothetical or denied ("aims to be rated good").
+
+        Words of an organisation's name are not read ("Good Hope Hospital was rated …").
+        """
         blockers, boundary = self.words("blocker"), self.words("boundary")
         i, seen = anchor.start - 1, 0
         while i >= anchor.sent_start and seen < BLOCKER_WINDOW:
             token = self.doc[i]
             low = token.lower_
-            if low in blockers:
+            if low in blockers and i not in self.org_tokens()[0]:
                 return True
             if (token.is_punct and not token.is_quote and low != "-") or low in boundary:
                 return False
@@ -354,17 +474,18 @@ class RatingScan:
 
     # ---- what does it rate? -----------------------------------------------------------------
 
-    def forward(self, anchor: Anchor) -> tuple[list[str], int, str | None]:
+    def forward(self, anchor: Anchor) -> tuple[list[str], int, str | None, str | None]:
         """Domains (and a service) after the word: "'good' for whether … effective and caring".
 
-        Returns the domains, the end of what they cover and a service reached through a
-        preposition ("for safety in maternity"). A service joined to a domain by "and" ("the
-        rating for safety and diagnostic imaging") is two ratings in one breath: not attached.
-        Domains after the last "and" that lead into the next rating ("… and caring was rated
-        good") belong to that rating.
+        Returns the domains, the end of what they cover, a service reached through a
+        preposition ("for safety in maternity") and a service joined to the domains by "and"
+        that closes the phrase ("the rating for safety and diagnostic imaging"): two ratings in
+        one breath, the domains for the organisation and the service rated overall. The scan
+        may run MAX_SCAN_TOKENS past the last domain found. Domains after the last "and" that
+        lead into the next rating ("… and caring was rated good") belong to that rating.
         """
         domains: list[str] = []
-        service = None
+        service = also = None
         fillers = self.words("forward-filler")
         connectors = self.words("connector")
         prepositions = self.words("service-preposition")
@@ -377,11 +498,14 @@ class RatingScan:
                 i, term = self.domain_at[i]
                 domains.append(term.value)
                 end = i
+                limit = min(anchor.sent_end, max(limit, i + MAX_SCAN_TOKENS))
                 continue
             if i in self.service_at:
+                last, term = self.service_at[i]
                 if not joined:
-                    end, term = self.service_at[i]
-                    service = term.value
+                    end, service = last, term.value
+                elif self._closes_phrase(last):
+                    end, also = last, term.value
                 break
             if self._soft(i):
                 i += 1
@@ -397,9 +521,18 @@ class RatingScan:
             else:
                 break
             i += 1
-        if cut is not None and self._leads_to_rating(i, limit):
+        if cut is not None and also is None and self._leads_to_rating(i, limit):
             domains, end = domains[: cut[0]], cut[1]
-        return domains, end, service
+        return domains, end, service, also
+
+    def _closes_phrase(self, end: int) -> bool:
+        """Whether the phrase ends at token `end` ("…and diagnostic imaging." / "…, and"), not
+        a new clause's subject ("…and maternity services were rated good")."""
+        n = self.next_solid(end, len(self.doc))
+        if n >= len(self.doc):
+            return True
+        token = self.doc[n]
+        return not token.is_alpha or token.lower_ in self.words("connector")
 
     def _leads_to_rating(self, i: int, limit: int) -> bool:
         """Whether token `i` starts the next rating or a cue right before one."""
@@ -468,14 +601,71 @@ class RatingScan:
             return None if self._subject_reset(end, anchor.start) else term.value
         return None
 
+    def continues(self, previous_end: int, start: int) -> bool:
+        """Whether the sentence at `start` follows the one ending at `previous_end` and opens
+        with a pronoun that carries its subject on ("It was also rated …")."""
+        if previous_end < 0 or any(not t.is_space for t in self.doc[previous_end:start]):
+            return False
+        first = self.next_solid(start, len(self.doc))
+        return first < len(self.doc) and self.doc[first].lower_ in self.words("subject-pronoun")
+
+    def new_subject(self, anchor: Anchor) -> bool:
+        """Whether something other than the opening pronoun may be what is rated: a subject
+        word or a rated organisation's name before the rating's cue ("It is the second time
+        the trust has been rated inadequate")."""
+        cue = anchor.cue_start if anchor.cue_start >= 0 else anchor.start
+        after = self.next_solid(anchor.sent_start, cue) + 1  # past the pronoun
+        subjects, starts = self.words("subject-reset"), self.org_tokens()[1]
+        return any(self.doc[i].lower_ in subjects or i in starts for i in range(after, cue))
+
     def _subject_reset(self, start: int, end: int) -> bool:
+        """Whether a new subject starts in tokens start..end: a clause break followed by a
+        subject word ("…, and the trust was …") or a rated organisation's name ("…, and
+        Barts Health NHS Trust was …").
+
+        A break inside a name ("Shrewsbury and Telford Hospital") or joining two rated names
+        ("at Heartlands Hospital and Good Hope Hospital") starts nothing.
+        """
         breaks, subjects = self.words("clause-break"), self.words("subject-reset")
         for i in range(start, end):
-            if self.doc[i].lower_ in breaks:
-                ahead = range(i + 1, min(end, i + 4))
-                if any(self.doc[j].lower_ in subjects for j in ahead):
-                    return True
+            if self.doc[i].lower_ not in breaks or self._within_names(i):
+                continue
+            ahead = range(i + 1, min(end, i + 4))
+            if any(self.doc[j].lower_ in subjects for j in ahead) or self._name_at(i + 1):
+                return True
         return False
+
+    def _within_names(self, i: int) -> bool:
+        """Whether token `i` is part of an organisation's name or joins two rated names."""
+        inside, _starts, ends = self.org_tokens()
+        return i in inside or (i in ends and self._name_at(i + 1))
+
+    def _name_at(self, i: int) -> bool:
+        """Whether a rated organisation's name starts at token `i` (after "the")."""
+        starts = self.org_tokens()[1]
+        determiners = self.words("anaphor-determiner")
+        while i < len(self.doc) and i not in starts and self.doc[i].lower_ in determiners:
+            i += 1
+        return i in starts
+
+    def org_tokens(self) -> tuple[set[int], set[int], set[int]]:
+        """The organisations `trustwatch_orgs` named (not "the trust", which refers back):
+        every token of a name, and the first token and the end of each rated one."""
+        if self._orgs is None:
+            inside: set[int] = set()
+            starts: set[int] = set()
+            ends: set[int] = set()
+            for mention in facts(self.doc, "tw_orgs"):
+                if mention.rule.startswith("anaphora"):
+                    continue
+                span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                if span is not None:
+                    inside.update(range(span.start, span.end))
+                    if mention.kind in RATED_KINDS:
+                        starts.add(span.start)
+                        ends.add(span.end)
+            self._orgs = inside, starts, ends
+        return self._orgs
 
     def years(self, start: int, end: int) -> list[tuple[int, int]]:
         """(token, year) for each cued year in tokens start..end: "in 2017", "2019 inspection"."""
