@@ -49,10 +49,13 @@ _TRUST_SUFFIXES = (" NHS Foundation Trust", " NHS Trust")
 # Group", "Leeds Teaching Hospitals", "Barts Health"); bare place names ("Salisbury") are not.
 _ORG_HEADS = _words(
     """
-    group hospital hospitals healthcare health partnership care services centre
+    group hospital hospitals healthcare health partnership care services service centre
     alliance infirmary
     """
 )
+# "<Place> Ambulance Service(s)" and whatever follows it in an ambulance trust's name
+# ("West Midlands Ambulance Service University NHS Foundation Trust").
+_AMBULANCE = re.compile(r"^(.+ Ambulance Service)(s?)\b")
 # Words that never make a name specific on their own.
 GENERIC_WORDS = _words(
     """
@@ -66,6 +69,15 @@ GENERIC_WORDS = _words(
     """
 )
 SITE_HEADS = frozenset({"hospital", "hospitals", "infirmary", "centre", "clinic"})
+# Words of people a hospital is named after: with another word before the head they make a
+# name ("Princess Royal Hospital", "Queen Elizabeth Hospital", "Royal Victoria Infirmary")
+# although every word of it is generic; alone ("Victoria Hospital") they do not.
+PERSON_WORDS = _words(
+    """
+    queen queen's king king's princess prince victoria alexandra elizabeth mary mary's
+    albert edward
+    """
+)
 
 
 def title_case(name: str) -> str:
@@ -120,13 +132,17 @@ def trust_core(name: str) -> str | None:
     return None
 
 
-def trust_aliases(name: str) -> list[str]:
+def trust_aliases(name: str, closed: bool = False) -> list[str]:
     """Systematic variants of a trust's canonical name.
 
     Without "The"; "NHS FT" for "NHS Foundation Trust"; "Foundation Trust" without NHS; the
     core alone and "<core> Trust" when the core names an organisation rather than a place;
-    the core cut after "Hospitals" ("East Kent Hospitals"); "&" for "and"; no commas.
-    Ambiguity between entries is resolved later, over the whole gazetteer.
+    the core cut after "Hospitals" ("East Kent Hospitals"); for ambulance trusts the service
+    name, singular or plural, alone or with either suffix ("London Ambulance Service", "Welsh
+    Ambulance Service NHS Trust", "West Midlands Ambulance Service NHS Foundation Trust");
+    "&" for "and"; no commas. A `closed` trust whose core reads as a hospital ("Whipps Cross
+    University Hospital") does not get the bare core: the site kept that name. Ambiguity
+    between entries is resolved later, over the whole gazetteer.
     """
     core = trust_core(name)
     if core is None:
@@ -139,7 +155,9 @@ def trust_aliases(name: str) -> list[str]:
         if has_the:
             variants.append(f"The {core} NHS FT")
     if _names_an_organisation(core):
-        variants += [core, f"{core} Trust"]
+        site_like = closed and core.split()[-1].lower() in SITE_HEADS - {"hospitals"}
+        variants += [f"{core} Trust"] if site_like else [core, f"{core} Trust"]
+    variants += _ambulance_variants(core)
     words = core.split()
     for i, word in enumerate(words[:-1]):
         if word.lower() in {"hospitals", "hospital"} and _names_an_organisation(
@@ -159,6 +177,18 @@ def trust_aliases(name: str) -> list[str]:
     return _unique([v for v in expanded if v != name])
 
 
+def _ambulance_variants(core: str) -> list[str]:
+    """The service an ambulance trust runs, as people name it (see `trust_aliases`)."""
+    match = _AMBULANCE.match(core)
+    if match is None:
+        return []
+    service, plural = match.groups()
+    variants = []
+    for base in (service + plural, service + ("" if plural else "s")):
+        variants += [base, f"{base} NHS Trust", f"{base} NHS Foundation Trust", f"{base} Trust"]
+    return variants
+
+
 def _names_an_organisation(core: str) -> bool:
     words = [w.lower() for w in core.split()]
     if len(words) < 2 or not is_specific(core):
@@ -172,7 +202,9 @@ def clean_site_name(raw: str) -> str | None:
     Drops a trailing " - <trust>" and parenthesised qualifiers ("Royal Cornwall Hospital
     (Treliske)"), and a trailing ", <town>" after a head word ("Cross Lane Hospital,
     Scarborough"). Names without a head word (Hospital, Infirmary, Centre, Clinic) or without a
-    specific word are refused: "The Lodge", "Windsor House", "Victoria Hospital".
+    specific word are refused: "The Lodge", "Windsor House", "Victoria Hospital"; a generic
+    name is kept when it is named after a person and has two words before its head
+    ("Princess Royal Hospital", "Queen Elizabeth Hospital").
     """
     name = " ".join(raw.split())
     if " - " in name:
@@ -188,9 +220,19 @@ def clean_site_name(raw: str) -> str | None:
         left = name.rsplit(",", 1)[0]
         if _ends_with_head(left):
             name = left
-    if " trust" in name.lower() or not _has_head(name) or not is_specific(name):
+    if " trust" in name.lower() or not _has_head(name):
+        return None
+    if not is_specific(name) and not _named_after_a_person(name):
         return None
     return title_case(name)
+
+
+def _named_after_a_person(name: str) -> bool:
+    words = [w.lower().replace("’", "'") for w in name.split()]
+    if words[0] == "the":
+        words = words[1:]
+    head = next((i for i, w in enumerate(words) if w in SITE_HEADS), 0)
+    return head >= 2 and any(w in PERSON_WORDS for w in words[:head])
 
 
 def _ends_with_head(name: str) -> bool:
@@ -264,7 +306,7 @@ def read_trusts(path: str | Path) -> list[dict[str, Any]]:
                 "kind": "trust",
                 "ods_code": code,
                 "parent": None,
-                "aliases": trust_aliases(name),
+                "aliases": trust_aliases(name, closed=bool(row[11].strip())),
                 "opened": _iso(row[10].strip(), where, source),
                 "closed": _iso(row[11].strip(), where, source),
             }

@@ -64,7 +64,6 @@ def bench_extraction(texts: list[str]) -> dict[str, Any]:
 
 def bench_classifier(texts: list[str]) -> dict[str, Any]:
     from pipeline.classify.predict import SentenceClassifier
-
     from pipeline.extract.nlp import build_nlp
 
     model = ROOT / "models" / "categories.skops"

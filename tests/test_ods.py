@@ -86,6 +86,30 @@ def test_trust_aliases() -> None:
     assert trust_aliases("NHS Providers") == []
 
 
+def test_ambulance_trust_aliases() -> None:
+    aliases = trust_aliases("West Midlands Ambulance Service University NHS Foundation Trust")
+    for alias in (
+        "West Midlands Ambulance Service",
+        "West Midlands Ambulance Service NHS Foundation Trust",
+        "West Midlands Ambulance Service NHS Trust",
+    ):
+        assert alias in aliases
+    aliases = trust_aliases("Welsh Ambulance Services NHS Trust")
+    assert {"Welsh Ambulance Services", "Welsh Ambulance Service",
+            "Welsh Ambulance Service NHS Trust"} <= set(aliases)  # fmt: skip
+    assert "London Ambulance Service" in trust_aliases("London Ambulance Service NHS Trust")
+
+
+def test_closed_trust_leaves_a_hospital_name_to_the_site() -> None:
+    name = "Whipps Cross University Hospital NHS Trust"
+    assert "Whipps Cross University Hospital" in trust_aliases(name)
+    assert trust_aliases(name, closed=True) == ["Whipps Cross University Hospital Trust"]
+    # A closed trust whose core is not a hospital keeps it.
+    assert "Pennine Acute Hospitals" in trust_aliases(
+        "Pennine Acute Hospitals NHS Trust", closed=True
+    )
+
+
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
@@ -99,6 +123,11 @@ def test_trust_aliases() -> None:
         ("The Lodge", None),
         ("Windsor House", None),
         ("Victoria Hospital", None),
+        ("Princess Royal Hospital ", "Princess Royal Hospital"),
+        ("The Queen Elizabeth Hospital", "The Queen Elizabeth Hospital"),
+        ("Royal Victoria Hospital, Folkestone", "Royal Victoria Hospital"),
+        ("Queen's Hospital", None),
+        ("Royal General Hospital", None),
         ("Alder Hey Children's NHS Foundation Trust", None),
         ("Nottingham University Hospitals NHS Trust - City Campus", None),
     ],
@@ -116,9 +145,11 @@ def test_read_trusts(tmp_path: Path) -> None:
         [
             etr_row("RNA", "THE DUDLEY GROUP NHS FOUNDATION TRUST"),
             etr_row("RJD", "MID STAFFORDSHIRE NHS FOUNDATION TRUST", closed="20171031"),
+            etr_row("RGC", "WHIPPS CROSS UNIVERSITY HOSPITAL NHS TRUST", closed="20120331"),
         ],
     )
-    dudley, mid_staffs = read_trusts(path)
+    dudley, mid_staffs, whipps = read_trusts(path)
+    assert whipps["aliases"] == ["Whipps Cross University Hospital Trust"]
     assert {k: dudley[k] for k in ("id", "name", "kind", "ods_code", "parent", "closed")} == {
         "id": "org-RNA",
         "name": "The Dudley Group NHS Foundation Trust",

@@ -14,7 +14,8 @@ component works in four passes over a tokenised `Doc`, cheapest first:
    organisation (`ods_code=None`).
 3. Overlaps are settled: longest span wins, then gazetteer over fuzzy over unknown.
 4. The document's main organisation is chosen, and "the trust", "the hospital", "the health
-   board" and "the regulator" are resolved against it (rule "anaphora:…").
+   board" and "the regulator" are resolved to the most-mentioned organisation of their kind
+   that the document names, else to a parent known from its hospitals (rule "anaphora:…").
 
 One PhraseMatcher pass does all the matching; Python only looks at its few hits, and only
 grown names reach the fuzzy matcher, so its cost is paid a few times per document, not per
@@ -51,17 +52,21 @@ KINDS = ("trust", "hospital", "health_board", "commissioner", "regulator", "othe
 DATA_PACKAGE = "pipeline.extract.data"
 GAZETTEER_FILE = "organisations.jsonl"
 # `closed` is the ISO date a closed organisation closed (None while open): closed trusts that
-# still appear in reports are named exactly, but never guessed by fuzzy matching.
+# still appear in reports are named exactly, and guessed by fuzzy matching only from a name
+# that has every word of theirs (see `FuzzyResolver`).
 ENTRY_KEYS = ("id", "name", "kind", "ods_code", "parent", "aliases", "closed")
 
-# Chosen with scripts/measure_org_threshold.py: 2,079 variants generated from the open
-# trusts, hospitals and health boards of the 755-entry gazetteer (typos, "&", "NHS Trust" for
-# "NHS Foundation Trust", dropped words, place alone, "Hospitals"), resolved against the
-# gazetteer; negatives are the same variants resolved without their own entry (leave-one-out),
-# 66 variants of closed trusts and 220 invented names. Margin 5: threshold 84 → precision
-# 0.947, recall 0.709; 88 → 0.954, 0.684; 92 → 0.953, 0.640; without a margin 88 gives 0.840.
-# 88 is the knee: below it false matches grow faster than recall. Remaining errors are mostly
-# a place alone ("Bradford NHS Trust") whose trust is missing; no invented name ever matched.
+# Chosen with scripts/measure_org_threshold.py: 3,574 variants generated from the trusts (open
+# and closed), hospitals and health boards of the 1,319-entry gazetteer (typos, "&", "NHS
+# Trust" for "NHS Foundation Trust", dropped words, place alone, "Hospitals"), resolved against
+# the gazetteer; negatives are the same variants resolved without their own entry
+# (leave-one-out) and 220 invented names. Margin 5: threshold 84 → precision 0.938, recall
+# 0.755; 86 → 0.947, 0.746; 88 → 0.949, 0.734; 92 → 0.950, 0.688; without a margin 88 gives
+# 0.882. 88 is the knee: below it false matches grow faster than recall. Letting hospital
+# names drop "University", "General" … (`OPTIONAL_SITE_WORDS`) raised recall from 0.684 at a
+# cost of 0.011 precision (with "Royal" too: 0.743 at 0.942, not worth it). Remaining errors
+# are mostly a place alone ("Bradford NHS Trust", "Leicester Hospital") whose own entry is
+# hidden and a neighbour's is not; no invented name ever matched.
 FUZZY_THRESHOLD = 88.0
 FUZZY_MARGIN = 5.0
 WORD_FLOOR = 80.0
@@ -139,7 +144,17 @@ TRUST_VERBS = _words(
     """
 )
 TRUST_NEXT = frozenset({"of", "between", "placed", "in"})
+# "NHS England clinical records", "NHS Wales patients": "NHS <country>" before (at most one
+# word and) a noun for what the health service holds means the health service of a country,
+# not the national body.
+COUNTRIES = frozenset({"england", "wales", "scotland"})
+STAND_IN_NOUNS = frozenset({"records", "patients", "hospitals", "wards", "beds"})
 FUZZY_STOP = frozenset({"the", "nhs", "foundation", "trust", "ft", "and", "of", "for", "in", "on"})
+# Words of an entry's name that a fuzzily matched name may leave out: of a hospital ("Aintree
+# Hospital", "Southampton Hospital" for Southampton General; not "Royal": "Liverpool
+# Hospital" is not the Royal Liverpool more than the other Liverpool ones), of a closed trust.
+OPTIONAL_SITE_WORDS = _words("university general district community teaching")
+OPTIONAL_TRUST_WORDS = _words("university teaching")
 
 # Cue phrases, matched case-insensitively by the same PhraseMatcher as the gazetteer.
 # "anchor:*" cues end a name ("… NHS Trust", "… Hospital") and must be capitalised where they
@@ -315,9 +330,13 @@ class FuzzyResolver:
     score: how well each specific word of the candidate is found in the entry, so that an
     extra word ("North Bristol" against "Bristol") or a different place ("Anytown and
     District" against "Harrogate and District") is not forgiven. Hospitals must also cover
-    every word of the entry: a town has several ("Leeds Hospital" is not Leeds Dental
-    Hospital). A best match must beat the runner-up by `margin`, or the span stays
-    unresolved.
+    every word of the entry but the ones a name is often written without ("Aintree Hospital"
+    is Aintree University Hospital): a town has several ("Leeds Hospital" is not Leeds Dental
+    Hospital). Closed trusts are candidates too, but the name must cover every word of theirs
+    bar "University" and "Teaching" ("Brighton and Sussex University Hospital NHS Trust"),
+    so that a trust's variants are not taken for its merged predecessors' ("Dudley NHS
+    Trust" is not the closed Dudley Integrated Health and Care). A best match must beat the
+    runner-up by `margin`, or the span stays unresolved.
     """
 
     def __init__(self, entries: Iterable[dict[str, Any]], threshold: float, margin: float):
@@ -325,10 +344,11 @@ class FuzzyResolver:
         self.margin = margin
         self._keys: dict[str, list[str]] = {}
         self._ids: dict[str, list[str]] = {}
+        self._closed: set[str] = set()
         self._cache: dict[tuple[str, str], tuple[FuzzyMatch | None, bool]] = {}
         for entry in entries:
             if entry.get("closed"):
-                continue
+                self._closed.add(entry["id"])
             seen: set[str] = set()
             for text in [entry["name"], *entry["aliases"]]:
                 key = fuzzy_key(text)
@@ -349,7 +369,9 @@ class FuzzyResolver:
             entry_id = self._ids[kind][index]
             score = min(float(tsr), _coverage(query, key))
             if kind == "hospital":
-                score = min(score, _coverage(key, query, specific_only=False))
+                score = min(score, _coverage(key, query, skip=OPTIONAL_SITE_WORDS))
+            if entry_id in self._closed:
+                score = min(score, _coverage(key, query, skip=OPTIONAL_TRUST_WORDS))
             best[entry_id] = max(score, best.get(entry_id, 0.0))
         return sorted((FuzzyMatch(i, s) for i, s in best.items()), key=lambda m: -m.score)
 
@@ -372,13 +394,13 @@ class FuzzyResolver:
         return self._cache[key]
 
 
-def _coverage(query: str, key: str, specific_only: bool = True) -> float:
-    """How well the words of `query` (its specific words, by default) are found in `key`: the
-    mean of each word's best ratio, or 0 if any word is no closer than WORD_FLOOR ("West"
-    against "Weston" is another name, not a typo)."""
-    words = query.split()
-    if specific_only:
-        words = [w for w in words if w not in TYPE_WORDS] or words
+def _coverage(query: str, key: str, skip: frozenset[str] | None = None) -> float:
+    """How well the words of `query` are found in `key`: the mean of each word's best ratio,
+    or 0 if any word is no closer than WORD_FLOOR ("West" against "Weston" is another name,
+    not a typo). Words in `skip` (by default the type words: only specific words count) need
+    not be found."""
+    skip = TYPE_WORDS if skip is None else skip
+    words = [w for w in query.split() if w not in skip] or query.split()
     targets = key.split()
     ratios = [max(fuzz.ratio(w, t) for t in targets) for w in words]
     return 0.0 if min(ratios) <= WORD_FLOOR else sum(ratios) / len(ratios)
@@ -443,7 +465,18 @@ class OrgRecognizer:
         for key, (_, phrases) in CUES.items():
             self.phrase_matcher.add(key, [nlp.make_doc(p) for p in phrases])
         self.cue_ids = {nlp.vocab.strings[key]: key for key in CUES}
+        self.acronyms: dict[str, set[str]] = {}
+        for entry in entries:
+            for text in [entry["name"], *entry["aliases"]]:
+                if _is_acronym(text):
+                    self.acronyms.setdefault(text.lower(), set()).add(text)
         self.fuzzy = FuzzyResolver(entries, fuzzy_threshold, fuzzy_margin)
+
+    def _acronym_cased(self, token: Token) -> bool:
+        """An acronym alias is matched only as written or in capitals: "LAS" and "SaTH", not
+        "Las" (Vegas) or "Sath"."""
+        forms = self.acronyms.get(token.lower_)
+        return forms is None or token.is_upper or token.text in forms
 
     def _claim(self, text: str, entry: dict[str, Any], names: set[str]) -> bool:
         """Register `text` as a phrase of `entry` unless an earlier entry owns it."""
@@ -486,6 +519,10 @@ class OrgRecognizer:
         for match_id, start, end in matches:
             span = doc[start:end]
             if not _capitalised(span) or not context.starts_name(span):
+                continue
+            if end - start == 1 and not self._acronym_cased(span[0]):
+                continue
+            if _country_stand_in(doc, start, end):
                 continue
             entry = self.entries[doc.vocab.strings[match_id]]
             rule = f"gazetteer:{entry['id']}"
@@ -551,16 +588,14 @@ class OrgRecognizer:
         inside = any(p.start >= span.start and p.end <= span.end for p in phrases)
         if near or inside or not _looks_like_nhs_body(span, kind):
             return None
-        return _Candidate(
-            span.start,
-            span.end,
-            None,
-            title_case(_clean(text)),
-            kind,
-            f"pattern:{label[7:]}",
-            0.5,
-            2,
-        )
+        name = title_case(_clean(text))
+        if kind == "commissioner":
+            name = commissioner_name(name)
+            entry = self.by_key.get(phrase_key(name))
+            if entry is not None and entry["kind"] == kind:
+                rule = f"gazetteer:{entry['id']}"
+                return _Candidate(span.start, span.end, entry, entry["name"], kind, rule, 1.0, 0)
+        return _Candidate(span.start, span.end, None, name, kind, f"pattern:{label[7:]}", 0.5, 2)
 
     def _coordinated(
         self, doc: Doc, context: _DocContext, start: int, end: int
@@ -595,23 +630,33 @@ class OrgRecognizer:
     # -- pass 4: main organisation and anaphora
 
     def _main_orgs(self, mentions: list[OrgMention]) -> tuple[str | None, dict[str, OrgMention]]:
-        """The main organisation's name, and the most-mentioned mention of each kind.
+        """The main organisation's name, and the mention "the trust", "the hospital" … of each
+        kind refer to.
 
-        A hospital's mention counts towards its parent trust; ties go to the first mentioned.
-        Without any trust or health board the most-mentioned hospital is the main one.
+        A hospital's mention counts towards its parent (trust or health board); ties go to the
+        first mentioned. Without any trust or health board the most-mentioned hospital is the
+        main one. An anaphor refers to the most-mentioned organisation of its kind that the
+        document names, and only without one to a parent known from its hospitals ("the
+        trust" after "Brighton and Sussex University Hospitals NHS Trust" and two of the
+        hospitals its successor now runs is still Brighton and Sussex).
         """
         counts: dict[str, list[Any]] = {}
+        named: set[tuple[str, str]] = set()
         for order, m in enumerate(sorted(mentions, key=lambda m: m.start)):
             keys = [(m.kind, m.name, m)]
+            named.add((m.kind, m.name))
             if m.kind == "hospital" and m.parent:
                 parent = self.by_name.get(m.parent)
                 if parent is not None:
-                    keys.append(("trust", m.parent, self._entry_mention(m, parent)))
+                    keys.append((parent["kind"], m.parent, self._entry_mention(m, parent)))
             for kind, name, mention in keys:
                 slot = counts.setdefault(f"{kind}\0{name}", [0, order, kind, mention])
                 slot[0] += 1
         best: dict[str, OrgMention] = {}
         ranked = sorted(counts.values(), key=lambda s: (-s[0], s[1]))
+        for _count, _order, kind, mention in ranked:
+            if (kind, mention.name) in named:
+                best.setdefault(kind, mention)
         for _count, _order, kind, mention in ranked:
             best.setdefault(kind, mention)
         for _count, _order, kind, mention in ranked:
@@ -717,9 +762,9 @@ class _DocContext:
         """Grow a name leftwards from its anchor over capitalised words and inner connectors.
 
         Growth stops at the end of another name ("… Trust and"), at a role word ("Police
-        and", "Ward of"), at "of" unless a name continues through it ("University Hospitals
-        of", "Countess of"), after an "NHS" that prefixes a board's name, and at a comma
-        unless the name is a list ("Tees, Esk and Wear Valleys").
+        and", "Ward of"; but "Ambulance Service" goes on), at "of" unless a name continues
+        through it ("University Hospitals of", "Countess of"), after an "NHS" that prefixes a
+        board's name, and at a comma unless the name is a list ("Tees, Esk and Wear Valleys").
         """
         doc = self.doc
         stops = HOSPITAL_ENDS if kind == "hospital" else NAME_ENDS
@@ -740,7 +785,11 @@ class _DocContext:
             elif text == "of":
                 if i == 0 or doc[i - 1].lower_ not in OF_HEADS:
                     break
-            elif text in CONNECTORS or (token.is_upper and token.lower_ in CONNECTORS):
+            elif (
+                text in CONNECTORS
+                or (token.is_upper and token.lower_ in CONNECTORS)
+                or _ambulance_service(token)
+            ):
                 pass
             elif (
                 not _name_word(token)
@@ -757,6 +806,17 @@ class _DocContext:
         if start < anchor and self.ordinary_at_start(doc[start]):
             start = _trim_left(doc, start + 1, anchor)
         return start
+
+
+def _ambulance_service(token: Token) -> bool:
+    """Whether a token is the "Service(s)" of "… Ambulance Service NHS Trust": part of the
+    name, not a role word."""
+    return (
+        token.lower_ in {"service", "services"}
+        and token.i > 0
+        and token.doc[token.i - 1].lower_ == "ambulance"
+        and _name_word(token)
+    )
 
 
 def _trim_left(doc: Doc, start: int, anchor: int) -> int:
@@ -786,9 +846,14 @@ def _sentence_start(token: Token) -> bool:
 
 
 def _capitalised(span: Span) -> bool:
-    """Every word of a matched name is capitalised, bar connectors and a trailing run of head
-    nouns ending in a true head ("Russells Hall hospital", "Cwm Taf health board")."""
-    words = [t for t in span if t.is_alpha and t.text not in CONNECTORS]
+    """Every word of a matched name is capitalised, bar connectors, an inner "the" ("Queen
+    Elizabeth the Queen Mother Hospital") and a trailing run of head nouns ending in a true
+    head ("Russells Hall hospital", "Cwm Taf health board")."""
+    words = [
+        t
+        for t in span
+        if t.is_alpha and t.text not in CONNECTORS and (t.text != "the" or t.i == span.start)
+    ]
     tail = len(words)
     while tail > 1 and words[tail - 1].is_lower and words[tail - 1].text in HEAD_NOUNS:
         tail -= 1
@@ -811,6 +876,21 @@ def _anchor_stands_alone(doc: Doc, label: str, start: int, end: int) -> bool:
     if after.text == "-" and not doc[end - 1].whitespace_:
         return False
     return label != "anchor:hospital" or after.lower_ not in HOSPITAL_IN_TRUST
+
+
+def _country_stand_in(doc: Doc, start: int, end: int) -> bool:
+    """Whether "NHS <country>" stands for the country's health service, as in "NHS England
+    clinical records" (see `STAND_IN_NOUNS`), rather than naming the national body."""
+    words = [t.lower_ for t in doc[start:end]]
+    if words[:1] != ["nhs"] or len(words) != 2 or words[1] not in COUNTRIES:
+        return False
+    following = doc[end : end + 2]
+    for token in following:
+        if not token.is_lower:
+            return False
+        if token.lower_ in STAND_IN_NOUNS:
+            return True
+    return False
 
 
 def _anaphor_ok(doc: Doc, kind: str, start: int, end: int) -> bool:
@@ -848,6 +928,29 @@ def _looks_like_nhs_body(span: Span, kind: str) -> bool:
     return True
 
 
+def commissioner_name(name: str) -> str:
+    """A commissioner's canonical name from how it is written (docs/annotation.md, gold
+    README): "NHS X Integrated Care Board" for "X ICB", "NHS X ICB" or "X Integrated Care
+    Board"; "X Clinical Commissioning Group" for "X CCG" or "NHS X CCG"."""
+    words = name.split()
+    if words[:1] == ["NHS"]:
+        words = words[1:]
+    for short, full, prefix in (
+        ("ICB", "Integrated Care Board", "NHS "),
+        ("CCG", "Clinical Commissioning Group", ""),
+    ):
+        long = full.split()
+        if words[-1:] == [short]:
+            core = words[:-1]
+        elif [w.lower() for w in words[-len(long) :]] == [w.lower() for w in long]:
+            core = words[: -len(long)]
+        else:
+            continue
+        if core:
+            return f"{prefix}{' '.join(core)} {full}"
+    return name
+
+
 def _strip_the(text: str) -> str:
     """Without a leading "the" (unknown names are not given one)."""
     return text[4:] if text[:4].lower() == "the " else text
@@ -871,10 +974,14 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _surface_forms(entry: dict[str, Any]) -> Iterator[str]:
-    """The name and aliases as written, with curly-apostrophe, apostrophe-less and "St." forms."""
+    """The name and aliases as written, with curly-apostrophe, apostrophe-less and "St." forms,
+    and a comma before a town that follows the head ("Priory Hospital, Altrincham")."""
     seen: set[str] = set()
     for text in [entry["name"], *entry["aliases"]]:
         forms = [text]
+        town = re.match(r"(.+ (?:Hospital|Infirmary)) ([A-Z][\w' -]*)$", text)
+        if town and entry["kind"] == "hospital":
+            forms.append(f"{town.group(1)}, {town.group(2)}")
         if "'" in text:
             forms += [text.replace("'", "’"), text.replace("'s", "s").replace("'", "")]
         if re.search(r"\bSt ", text):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from spacy.language import Language
@@ -21,6 +22,7 @@ from pipeline.extract.facts import OrgMention
 from pipeline.extract.nlp import build_nlp
 from pipeline.extract.orgs import (
     FuzzyResolver,
+    commissioner_name,
     load_gazetteer,
     merge_entries,
     phrase_key,
@@ -143,6 +145,55 @@ def test_aliases_and_abbreviations(nlp: Language, surface: str, name: str) -> No
     assert spans(nlp, text) == [(start, start + len(expected), expected, name)]
 
 
+# ---------------------------------------------------------------------------- ambulance services
+
+
+LAS = "London Ambulance Service NHS Trust"
+WMAS = "West Midlands Ambulance Service University NHS Foundation Trust"
+SECAMB = "South East Coast Ambulance Service NHS Foundation Trust"
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("London Ambulance Service", LAS),
+        ("LAS", LAS),
+        ("South East Coast Ambulance Service", SECAMB),
+        ("SECAmb", SECAMB),
+        ("Yorkshire Ambulance Service", "Yorkshire Ambulance Service NHS Trust"),
+        ("EMAS", "East Midlands Ambulance Service NHS Trust"),
+        ("SCAS", "South Central Ambulance Service NHS Foundation Trust"),
+        ("NWAS", "North West Ambulance Service NHS Trust"),
+        ("Welsh Ambulance Service", "Welsh Ambulance Services NHS Trust"),
+        ("Welsh Ambulance Service NHS Trust", "Welsh Ambulance Services NHS Trust"),
+        ("WAST", "Welsh Ambulance Services NHS Trust"),
+        ("West Midlands Ambulance Service NHS Foundation Trust", WMAS),
+        ("South West Ambulance Service", "South Western Ambulance Service NHS Foundation Trust"),
+    ],
+)  # fmt: skip
+def test_ambulance_services_by_service_name_and_abbreviation(
+    nlp: Language, surface: str, name: str
+) -> None:
+    text = f"A call to the {surface} was made."
+    assert spans(nlp, text) == [(14, 14 + len(surface), surface, name)]
+
+
+def test_acronyms_match_only_as_written_or_in_capitals(nlp: Language) -> None:
+    assert spans(nlp, "He flew to Las Vegas. Emas is a name. Sath said no.") == []
+    assert [m.name for m in orgs(nlp, "Staff at SATH and SaTH.")] == [SATH, SATH]
+
+
+def test_ambulance_trust_names_grow_through_service(nlp: Language) -> None:
+    """A role word, "Service" is part of the name in "… Ambulance Service NHS Trust"."""
+    text = "A call to Yorkshre Ambulance Service NHS Trust was made."
+    (m,) = orgs(nlp, text)
+    assert (m.text, m.name, m.rule) == (
+        "Yorkshre Ambulance Service NHS Trust",
+        "Yorkshire Ambulance Service NHS Trust",
+        "fuzzy:org-RX8",
+    )
+
+
 def test_university_hospitals_of(nlp: Language) -> None:
     uhmb = "University Hospitals of Morecambe Bay NHS Foundation Trust"
     text = f"{uhmb} runs Furness General Hospital."
@@ -186,6 +237,69 @@ def test_main_org_ties_go_to_the_first_mentioned(nlp: Language) -> None:
     assert doc._.tw_main_org == NUH
 
 
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("Newham University Hospital", "Newham University Hospital"),
+        ("Newham Hospital", "Newham University Hospital"),
+        ("St James's University Hospital", "St James's University Hospital"),
+        ("St James's Hospital", "St James's University Hospital"),
+        ("Southend Hospital", "Southend University Hospital"),
+        ("Queen Elizabeth the Queen Mother Hospital", "Queen Elizabeth the Queen Mother Hospital"),
+        ("Gloucester Royal Hospital", "Gloucestershire Royal Hospital"),
+        ("Priory Hospital, Altrincham", "Priory Hospital Altrincham"),
+        ("Tameside General Hospital", "Tameside General Hospital"),
+        ("Walsall Manor Hospital", "Walsall Manor Hospital"),
+        ("Princess Royal Hospital", "Princess Royal Hospital"),
+        ("Cumberland Infirmary", "Cumberland Infirmary"),
+    ],
+)  # fmt: skip
+def test_hospitals_by_their_usual_full_name(nlp: Language, surface: str, name: str) -> None:
+    """NHS.UK's shorter site names are aliases of the usual full name (gold README)."""
+    text = f"She was taken to {surface} by ambulance."
+    (m,) = orgs(nlp, text)
+    assert (m.start, m.end, m.text, m.name, m.kind) == (17, 17 + len(surface), surface, name,
+                                                         "hospital")  # fmt: skip
+    assert m.rule.startswith("gazetteer:")
+
+
+@pytest.mark.parametrize(
+    ("surface", "name", "parent"),
+    [
+        ("Ysbyty Glan Clwyd", "Ysbyty Glan Clwyd", "Betsi Cadwaladr University Health Board"),
+        ("Glan Clwyd Hospital", "Ysbyty Glan Clwyd", "Betsi Cadwaladr University Health Board"),
+        ("Ysbyty Maelor Wrecsam", "Wrexham Maelor Hospital",
+         "Betsi Cadwaladr University Health Board"),
+        ("University Hospital of Wales", "University Hospital of Wales",
+         "Cardiff and Vale University Health Board"),
+        ("Royal Glamorgan Hospital", "Royal Glamorgan Hospital",
+         "Cwm Taf Morgannwg University Health Board"),
+        ("Princess of Wales Hospital", "Princess of Wales Hospital",
+         "Cwm Taf Morgannwg University Health Board"),
+        ("Grange University Hospital", "Grange University Hospital",
+         "Aneurin Bevan University Health Board"),
+        ("Ninewells Hospital", "Ninewells Hospital", "NHS Tayside"),
+        ("Queen Elizabeth University Hospital", "Queen Elizabeth University Hospital",
+         "NHS Greater Glasgow and Clyde"),
+    ],
+)  # fmt: skip
+def test_welsh_and_scottish_hospitals_have_their_boards(
+    nlp: Language, surface: str, name: str, parent: str
+) -> None:
+    (m,) = orgs(nlp, f"She was taken to {surface} by ambulance.")
+    assert (m.text, m.name, m.kind, m.parent) == (surface, name, "hospital", parent)
+
+
+def test_a_hospital_counts_towards_its_health_board(nlp: Language) -> None:
+    doc = nlp("She was taken to Ysbyty Gwynedd. The health board apologised.")
+    assert doc._.tw_main_org == "Betsi Cadwaladr University Health Board"
+    assert [(m.text, m.name, m.kind) for m in doc._.tw_orgs][1] == (
+        "The health board",
+        "Betsi Cadwaladr University Health Board",
+        "health_board",
+    )
+
+
 def test_coordinated_outpatient_centres(nlp: Language) -> None:
     text = "It runs the Corbett and Guest Outpatient Centres."
     assert spans(nlp, text) == [
@@ -212,6 +326,20 @@ def test_the_trust_resolves_to_the_main_trust(nlp: Language) -> None:
     assert [m.rule for m in orgs(nlp, text)][1:] == ["anaphora:trust"] * 3
 
 
+def test_the_trust_prefers_a_trust_the_document_names(nlp: Language) -> None:
+    """Two hospitals its successor runs now do not make "the trust" the successor."""
+    bsuh = "Brighton and Sussex University Hospitals NHS Trust"
+    text = (
+        "She was moved from the Royal Sussex County Hospital to the Princess Royal Hospital "
+        f"and back to the Royal Sussex County Hospital. {bsuh} said the trust would learn."
+    )
+    found = orgs(nlp, text)
+    assert [(m.text, m.name) for m in found if m.kind == "trust"] == [
+        (bsuh, bsuh),
+        ("the trust", bsuh),
+    ]
+
+
 def test_the_hospital_and_the_health_board(nlp: Language) -> None:
     text = (
         "Swansea Bay University Health Board runs Morriston Hospital. The health board said "
@@ -221,10 +349,11 @@ def test_the_hospital_and_the_health_board(nlp: Language) -> None:
     assert [(m.text, m.name, m.rule) for m in found] == [
         ("Swansea Bay University Health Board", "Swansea Bay University Health Board",
          "gazetteer:org-7A3"),
-        ("Morriston Hospital", "Morriston Hospital", "pattern:hospital"),
+        ("Morriston Hospital", "Morriston Hospital", "gazetteer:org-site-morriston"),
         ("The health board", "Swansea Bay University Health Board", "anaphora:health_board"),
         ("the hospital", "Morriston Hospital", "anaphora:hospital"),
     ]  # fmt: skip
+    assert found[1].parent == "Swansea Bay University Health Board"
 
 
 def test_the_regulator_is_the_cqc_only_when_the_cqc_is_named(nlp: Language) -> None:
@@ -258,6 +387,34 @@ def test_unknown_nhs_bodies(nlp: Language, surface: str, kind: str) -> None:
     assert (m.start, m.end, m.text, m.name) == (20, 20 + len(surface), surface, surface)
     assert (m.kind, m.ods_code, m.parent) == (kind, None, None)
     assert m.rule == f"pattern:{kind}"
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("Northamptonshire ICB", "NHS Northamptonshire Integrated Care Board"),
+        ("NHS Anytown ICB", "NHS Anytown Integrated Care Board"),
+        ("Anytown Integrated Care Board", "NHS Anytown Integrated Care Board"),
+        ("Anytown CCG", "Anytown Clinical Commissioning Group"),
+        ("NHS Anytown CCG", "Anytown Clinical Commissioning Group"),
+    ],
+)
+def test_unknown_commissioners_get_canonical_names(nlp: Language, surface: str, name: str) -> None:
+    (m,) = orgs(nlp, f"Funding from the {surface} was cut.")
+    assert (m.text, m.name, m.kind, m.rule) == (surface, name, "commissioner",
+                                                "pattern:commissioner")  # fmt: skip
+
+
+def test_commissioner_name() -> None:
+    assert commissioner_name("NHS Black Country ICB") == "NHS Black Country Integrated Care Board"
+    assert commissioner_name("Dudley CCG") == "Dudley Clinical Commissioning Group"
+    assert commissioner_name("ICB") == "ICB"
+    assert commissioner_name("Anytown Council") == "Anytown Council"
+
+
+def test_known_commissioner_written_informally_is_the_known_one(nlp: Language) -> None:
+    (m,) = orgs(nlp, "The Kent & Medway Integrated Care Board met.")
+    assert (m.name, m.ods_code) == ("NHS Kent and Medway Integrated Care Board", "QKS")
 
 
 def test_unknown_names_are_normalised(nlp: Language) -> None:
@@ -302,6 +459,59 @@ def test_closed_trusts_are_named_exactly_but_never_guessed(nlp: Language) -> Non
     assert (m.name, m.rule) == (DUDLEY, "fuzzy:org-RNA")
 
 
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("North Essex Partnership University NHS Foundation Trust",
+         "North Essex Partnership University NHS Foundation Trust"),
+        ("South Essex Partnership University NHS Foundation Trust",
+         "South Essex Partnership University NHS Foundation Trust"),
+        ("Bridgewater Community Healthcare NHS Foundation Trust",
+         "Bridgewater Community Healthcare NHS Foundation Trust"),
+        ("Camden and Islington NHS Foundation Trust", "Camden and Islington NHS Foundation Trust"),
+    ],
+)  # fmt: skip
+def test_closed_trusts_from_ods_are_named_exactly(nlp: Language, surface: str, name: str) -> None:
+    """Not the open trust whose name is inside theirs (Essex Partnership University)."""
+    (m,) = orgs(nlp, f"The {surface} failed to act.")
+    assert (m.text, m.name, m.rule.split(":")[0]) == (surface, name, "gazetteer")
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("Brighton and Sussex University Hospital NHS Trust",
+         "Brighton and Sussex University Hospitals NHS Trust"),
+        ("North Essex Partnership NHS Foundation Trust",
+         "North Essex Partnership University NHS Foundation Trust"),
+        ("Princes Royal Hospital", "Princess Royal Hospital"),
+        ("Southampton Hospital", "Southampton General Hospital"),
+    ],
+)  # fmt: skip
+def test_fuzzy_resolution_of_closed_trusts_and_shortened_hospitals(
+    nlp: Language, surface: str, name: str
+) -> None:
+    (m,) = orgs(nlp, f"Concerns about {surface} grew.")
+    assert (m.text, m.name) == (surface, name)
+    assert m.rule.startswith("fuzzy:")
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("West London Mental Health Trust", "West London NHS Trust"),
+        ("Bedford Hospitals NHS Trust", "Bedfordshire Hospitals NHS Foundation Trust"),
+        ("2gether NHS Foundation Trust", "Gloucestershire Health and Care NHS Foundation Trust"),
+        ("ABMU Health Board", "Swansea Bay University Health Board"),
+        ("ELFT", "East London NHS Foundation Trust"),
+    ],
+)
+def test_former_names_map_to_the_renamed_trust(nlp: Language, surface: str, name: str) -> None:
+    """Same ODS code, new name: the gold maps old names to the trust (gold README)."""
+    (m,) = orgs(nlp, f"Concerns about {surface} grew.")
+    assert (m.text, m.name) == (surface, name)
+
+
 def test_ambiguous_place_is_not_resolved_nor_invented(nlp: Language) -> None:
     """Three Leeds trusts: "Leeds NHS Trust" could be any, so it is left out."""
     assert spans(nlp, "Leeds NHS Trust apologised.") == []
@@ -313,7 +523,7 @@ def test_a_different_place_is_not_a_typo(nlp: Language) -> None:
 
 
 def test_fuzzy_resolver_margin_and_threshold() -> None:
-    entries = [
+    entries: list[dict[str, Any]] = [
         {"id": "a", "name": "Leeds Teaching Hospitals NHS Trust", "kind": "trust",
          "ods_code": None, "parent": None, "aliases": []},
         {"id": "b", "name": "Leeds Community Healthcare NHS Trust", "kind": "trust",
@@ -352,6 +562,13 @@ def test_hard_negatives(nlp: Language, text: str) -> None:
     assert spans(nlp, text) == []
 
 
+def test_nhs_country_before_its_records_is_the_place(nlp: Language) -> None:
+    """The records in "NHS England clinical records" are held in England, not by NHS England."""
+    text = "Staff in Wales cannot access NHS England clinical records or NHS England patients."
+    assert spans(nlp, text) == []
+    assert [m.name for m in orgs(nlp, "NHS England guidance was updated.")] == ["NHS England"]
+
+
 def test_sentence_initial_capitals_do_not_extend_names(nlp: Language) -> None:
     text = "Yesterday Russells Hall Hospital said sorry.\nFamilies Anytown Hospital staff wept."
     assert [m.text for m in orgs(nlp, text)] == ["Russells Hall Hospital", "Anytown Hospital"]
@@ -388,6 +605,20 @@ def test_gazetteer_loads_without_duplicates() -> None:
     by_name = {e["name"]: e for e in entries}
     assert by_name[RUSSELLS]["parent"] == DUDLEY
     assert all(e["parent"] in by_name for e in entries if e["parent"])
+
+
+def test_gazetteer_closed_trusts_and_boards() -> None:
+    entries = load_gazetteer()
+    by_id = {e["id"]: e for e in entries}
+    closed = [e for e in entries if e["closed"]]
+    assert len(closed) >= 70 and all(e["kind"] == "trust" for e in closed)
+    assert by_id["org-RRD"]["closed"] == "2017-03-31"
+    # A closed trust's core that reads as a hospital is left to the site.
+    assert "Whipps Cross University Hospital" not in by_id["org-RGC"]["aliases"]
+    kinds = {e["name"]: e["kind"] for e in entries}
+    welsh = [e for e in entries if e["kind"] == "hospital" and e["parent"]
+             and kinds[e["parent"]] == "health_board"]  # fmt: skip
+    assert len(welsh) >= 30
 
 
 def test_gazetteer_lines_have_the_schema() -> None:
@@ -435,7 +666,7 @@ def test_extra_orgs_are_recognised() -> None:
 
 
 def test_extra_orgs_sharing_a_name_are_left_out() -> None:
-    extra = [
+    extra: list[dict[str, Any]] = [
         {
             "id": f"s{i}",
             "name": "St Anywhere's Hospital",
