@@ -7,12 +7,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from pipeline import __version__
 from pipeline.classify.attribution import attribute, rule_categories
+from pipeline.classify.predict import DEFAULT_MODEL, RuleHit, SentenceClassifier
+from pipeline.extract.context import REASSURANCE
 from pipeline.extract.extensions import facts
 from pipeline.extract.facts import CountFact, OrgMention, RatingFact, RepeatSignal, ThemeFact
 from pipeline.extract.nlp import build_nlp
@@ -35,18 +38,30 @@ class Analysis:
 
 
 class Analyzer:
-    """The extraction pipeline, configured with extra organisations (e.g. an ODS import)."""
+    """The extraction pipeline, configured with extra organisations (e.g. an ODS import), and
+    the sentence classifier when a model file is present (rules alone otherwise)."""
 
     def __init__(
-        self, extra_orgs: list[dict[str, Any]] | None = None, batch_size: int = 64
+        self,
+        extra_orgs: list[dict[str, Any]] | None = None,
+        batch_size: int = 64,
+        model_path: Path | None = DEFAULT_MODEL,
     ) -> None:
         extra = extra_orgs or []
         self.batch_size = batch_size
         self.nlp = build_nlp(config={"trustwatch_orgs": {"extra_orgs": extra}})
+        self.classifier = (
+            SentenceClassifier.load(model_path)
+            if model_path is not None and Path(model_path).is_file()
+            else None
+        )
         orgs_digest = hashlib.sha256(
             "\n".join(sorted(f"{o['name']}|{o.get('ods_code')}" for o in extra)).encode()
         ).hexdigest()[:8]
-        self.version = f"{__version__}+rules.{rules_fingerprint()}.orgs.{orgs_digest}"
+        model_digest = _file_digest(Path(model_path)) if self.classifier and model_path else "none"
+        self.version = (
+            f"{__version__}+rules.{rules_fingerprint()}.orgs.{orgs_digest}.model.{model_digest}"
+        )
 
     @classmethod
     def for_store(cls, db: sqlite_utils.Database, batch_size: int = 64) -> Analyzer:
@@ -67,10 +82,56 @@ class Analyzer:
                     sentences=[(s.start_char, s.end_char) for s in doc.sents if s.text.strip()],
                 )
             )
-        for analysis in results:
-            if not analysis.categories:
+        if self.classifier is None:
+            for analysis in results:
                 analysis.categories = rule_categories(analysis.themes)
+        else:
+            self._classify(texts, results)
         return results
+
+    def _classify(self, texts: Sequence[str], results: list[Analysis]) -> None:
+        """Score every sentence of the batch at once (batched prediction is ~20x faster than
+        one at a time), then decide each document's categories from model and rules."""
+        assert self.classifier is not None
+        sentences = [
+            texts[i][start:end] for i, a in enumerate(results) for start, end in a.sentences
+        ]
+        probs = self.classifier.predict_proba(sentences)
+        offset = 0
+        for text, analysis in zip(texts, results, strict=True):
+            n = len(analysis.sentences)
+            analysis.categories = self.classifier.document_categories(
+                probs[offset : offset + n],
+                analysis.sentences,
+                excluded_sentences(text, analysis),
+                rule_hits(analysis.themes),
+            )
+            offset += n
+
+
+def excluded_sentences(text: str, analysis: Analysis) -> set[int]:
+    """Sentences the model must not count as failures: those the rules found negated, and a
+    provider's reassurances about itself ("we are confident services are safe")."""
+    negated = {(t.start, t.end) for t in analysis.themes if t.negated}
+    excluded = set()
+    for i, (start, end) in enumerate(analysis.sentences):
+        lowered = text[start:end].lower()
+        if (start, end) in negated or any(p in lowered for p in REASSURANCE):
+            excluded.add(i)
+    return excluded
+
+
+def rule_hits(themes: Sequence[ThemeFact]) -> dict[str, RuleHit]:
+    """The first non-negated rule finding per category, as strong evidence on its own."""
+    hits: dict[str, RuleHit] = {}
+    for theme in themes:
+        if not theme.negated and theme.category not in hits:
+            hits[theme.category] = RuleHit(1.0, theme.start, theme.end)
+    return hits
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
 
 
 def save_analysis(db: sqlite_utils.Database, doc_id: str, text: str, analysis: Analysis) -> None:
