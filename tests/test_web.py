@@ -12,6 +12,7 @@ import pytest
 
 from pipeline import web
 from pipeline.errors import StoreMissing, TrustwatchError
+from pipeline.query.columns import COLUMNS
 from pipeline.store import open_store
 
 FACETS = {
@@ -69,6 +70,50 @@ def test_described_columns_exist(store: Path, meta: dict[str, Any]) -> None:
             assert described <= actual, (name, described - actual)
             if "label_column" in table:
                 assert table["label_column"] in actual
+
+
+def shapes(path: Path) -> dict[str, list[str]]:
+    """Every table and view of the store with its columns, bar the full-text shadow tables."""
+    db = open_store(path)
+    try:
+        fts = db.table_names(fts5=True)
+        names = [
+            name
+            for name in [*db.table_names(), *db.view_names()]
+            if not any(name.startswith(f"{index}_") for index in fts)
+        ]
+        return {
+            name: [d[0] for d in db.execute(f'SELECT * FROM "{name}" LIMIT 0').description]
+            for name in names
+        }
+    finally:
+        db.close()
+
+
+def test_every_column_of_every_table_and_view_is_described(store: Path) -> None:
+    tables = shapes(store)
+    assert {"doc_categories", "org_categories", "counts", "ratings", "recurring"} <= set(tables)
+    assert "doc_story_id" in tables["doc_categories"]  # migration 4's copied document facets
+    undescribed = [name for name in tables if not COLUMNS.get(name, {}).get("description")]
+    missing = [
+        f"{name}.{column}"
+        for name, columns in tables.items()
+        for column in columns
+        if not COLUMNS.get(name, {}).get("columns", {}).get(column)
+    ]
+    assert undescribed == []
+    assert missing == []
+
+
+def test_descriptions_come_from_the_columns_module(store: Path, meta: dict[str, Any]) -> None:
+    tables = database(meta)["tables"]
+    assert set(shapes(store)) <= set(tables)
+    for name, table in tables.items():
+        assert table["description"] == COLUMNS[name]["description"], name
+        assert table["columns"] == COLUMNS[name]["columns"], name
+    for name, own in web.TABLES.items():
+        assert not {"description", "columns"} & set(own), name
+        assert tables[name].items() >= own.items(), name
 
 
 def test_canned_queries_run_on_an_empty_store(store: Path, meta: dict[str, Any]) -> None:

@@ -1,9 +1,11 @@
 """What every exported table and view holds, column by column.
 
-A plain dict, {table: {"description": str, "columns": {column: description}}}, so that the
-README of `trustwatch export --all` and the Datasette metadata say the same thing. Offsets are
-character offsets into `documents.text`, end exclusive. Keep it in step with the schema: the
-tests check that every exported column is described.
+A plain dict, {table: {"description": str, "columns": {column: description}}}, and the only
+place tables and columns are described: the README of `trustwatch export --all` and the
+Datasette metadata (`pipeline.web`) both read it, so they say the same thing. Offsets are
+character offsets into `documents.text`, end exclusive. Keep it in step with the schema and
+the views: the tests check that every column of every table and view of a new store is
+described (all but the full-text index's own shadow tables).
 """
 
 from __future__ import annotations
@@ -284,6 +286,37 @@ COLUMNS: dict[str, dict[str, Any]] = {
             "category": "Key used in the other tables.",
             "label": "Short label.",
             "definition": "What the category covers.",
+        },
+    },
+    # Bookkeeping: not exported, hidden in the browser, described for whoever opens them.
+    "documents_fts": {
+        "description": "Full-text index of documents' titles and texts (porter stemming).",
+        "columns": {
+            "title": "Indexed copy of documents.title.",
+            "text": "Indexed copy of documents.text.",
+        },
+    },
+    "doc_minhash": {
+        "description": "MinHash signature of each document, for finding near-duplicates.",
+        "columns": {
+            "doc_id": DOC_ID,
+            "signature": "The MinHash values as packed unsigned 64-bit integers.",
+        },
+    },
+    "lsh_bands": {
+        "description": "LSH band keys of each signature: documents sharing one are compared.",
+        "columns": {
+            "band": "Band number (a slice of the signature).",
+            "key": "Hash of the signature's values in the band.",
+            "doc_id": DOC_ID,
+        },
+    },
+    "schema_migrations": {
+        "description": "Schema migrations applied to the store.",
+        "columns": {
+            "version": "Migration number.",
+            "name": "What the migration does.",
+            "applied_at": "When it was applied (UTC).",
         },
     },
 }
