@@ -185,7 +185,7 @@ def bench_queries(store: Path) -> dict[str, Any]:
 
     queries["recurring"] = lambda: recurring(db, limit=50)
     try:
-        from pipeline.query.ratings import rating_history
+        from pipeline.query.ratings import ratings
         from pipeline.query.themes import themes
 
         org = db.execute(
@@ -194,7 +194,7 @@ def bench_queries(store: Path) -> dict[str, Any]:
         ).fetchone()
         queries["themes"] = lambda: themes(db)
         if org:
-            queries["ratings(org)"] = lambda: rating_history(db, org[0])
+            queries["ratings(org)"] = lambda: ratings(db, org[0])
     except ImportError as exc:
         queries["skipped"] = str(exc)
     results: dict[str, Any] = {}

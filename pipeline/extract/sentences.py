@@ -7,6 +7,8 @@ lines of their own, so a line break starts a new sentence unless the line was me
 
 from __future__ import annotations
 
+import numpy as np
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -21,13 +23,23 @@ class LineBreaks:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        for i in range(1, len(doc)):
-            token, gap = doc[i], doc[i - 1]
-            if token.is_space or not gap.is_space or "\n" not in gap.text:
+        if "\n" not in doc.text:
+            return doc
+        spaces = doc.to_array([IS_SPACE])
+        last = len(doc) - 1
+        starts = doc.to_array([SENT_START])
+        found = False
+        for gap_index in np.flatnonzero(spaces).tolist():
+            if gap_index >= last or spaces[gap_index + 1]:
                 continue
-            before = doc[i - 2] if i >= 2 else None
-            wrapped = gap.text.count("\n") == 1 and token.is_lower
-            if wrapped and before is not None and before.text[-1] not in SENT_END:
+            gap = doc[gap_index].text
+            if "\n" not in gap:
                 continue
-            token.is_sent_start = True
+            wrapped = gap.count("\n") == 1 and doc[gap_index + 1].is_lower
+            if wrapped and gap_index > 0 and doc[gap_index - 1].text[-1] not in SENT_END:
+                continue
+            starts[gap_index + 1] = 1
+            found = True
+        if found:
+            doc.from_array([SENT_START], starts)
         return doc
