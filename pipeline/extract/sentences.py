@@ -7,10 +7,13 @@ lines of their own, so a line break starts a new sentence unless the line was me
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 SENT_END = {".", "!", "?", ":", ";", "”", '"', "’", "'"}
 
@@ -41,5 +44,5 @@ class LineBreaks:
             starts[gap_index + 1] = 1
             found = True
         if found:
-            doc.from_array([SENT_START], starts)
+            doc.from_array([SENT_START], cast(Ints2d, starts.reshape(-1, 1)))
         return doc
