@@ -363,7 +363,8 @@ def recurring(
             min_documents=min_documents,
             limit=limit,
         )
-        columns = RECURRING_COLUMNS if fmt != "table" else RECURRING_COLUMNS[1:8]
+        table_view = ("organisation", "category", "n_documents", "first_date", "last_date")
+        columns = RECURRING_COLUMNS if fmt != "table" else table_view
         write_rows(rows, columns, fmt, title="Recurring failures")
 
 

@@ -76,4 +76,4 @@ def _cell(value: Any) -> str:
 
 
 def _width(out: IO[str]) -> int | None:
-    return None if getattr(out, "isatty", lambda: False)() else 100
+    return None if getattr(out, "isatty", lambda: False)() else 80
