@@ -15,7 +15,7 @@ EXPORT_FORMATS = ("jsonl", "csv", "json")
 
 def exportable(db: sqlite_utils.Database) -> list[str]:
     """Tables and views a user may export (not FTS shadow tables or internal bookkeeping)."""
-    internal = {"doc_minhash", "lsh_bands", "schema_migrations"}
+    internal = {"doc_minhash", "lsh_bands", "schema_migrations", "cache_keys", "recurring_cache"}
     names = [
         name
         for name in [*db.table_names(), *db.view_names()]

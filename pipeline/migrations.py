@@ -200,9 +200,29 @@ def _m004_query_facets(db: sqlite_utils.Database) -> None:
         db.table(table).create_index(index, index_name=name, if_not_exists=True)
 
 
+def _m005_recurring_cache(db: sqlite_utils.Database) -> None:
+    """A cache of the unfiltered recurrence aggregate (see pipeline/classify/recurrence.py)."""
+    db.table("cache_keys").create({"name": str, "key": str}, pk="name")
+    db.table("recurring_cache").create(
+        {
+            "org_id": int,
+            "organisation": str,
+            "category": str,
+            "n_documents": int,
+            "n_dates": int,
+            "first_date": str,
+            "last_date": str,
+            "repeat_signalled": int,
+            "doc_ids": str,
+        }
+    )
+    db.table("recurring_cache").create_index(["n_documents"])
+
+
 MIGRATIONS: list[Migration] = [
     (1, "documents, rejects, files, near-duplicate signatures", _m001_documents),
     (2, "organisations and extractions", _m002_extractions),
     (3, "main organisation of a document; failures attributed to organisations", _m003_attribution),
     (4, "document facets on category rows; indexes for the query commands", _m004_query_facets),
+    (5, "cache of the unfiltered recurrence aggregate", _m005_recurring_cache),
 ]

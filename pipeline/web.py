@@ -60,6 +60,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "document_summary": {"facets": ["kind", "format"], "sort_desc": "published"},
     "doc_minhash": {"hidden": True},
     "lsh_bands": {"hidden": True},
+    "cache_keys": {"hidden": True},
+    "recurring_cache": {"hidden": True},
     "schema_migrations": {"hidden": True},
 }
 

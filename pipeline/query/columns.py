@@ -303,6 +303,24 @@ COLUMNS: dict[str, dict[str, Any]] = {
             "signature": "The MinHash values as packed unsigned 64-bit integers.",
         },
     },
+    "cache_keys": {
+        "description": "What each cached result was computed from; a changed key rebuilds it.",
+        "columns": {"name": "The cache (e.g. recurring).", "key": "State of its source rows."},
+    },
+    "recurring_cache": {
+        "description": "The unfiltered recurring aggregate, cached (same columns as recurring).",
+        "columns": {
+            "org_id": ORG_ID,
+            "organisation": "Canonical name of the organisation.",
+            "category": CATEGORY,
+            "n_documents": "Distinct stories (near-duplicate copies count once).",
+            "n_dates": "Distinct publication dates of those stories.",
+            "first_date": "Earliest publication date.",
+            "last_date": "Latest publication date.",
+            "repeat_signalled": "1 when a document says the failing is a repeat.",
+            "doc_ids": "The documents, comma-separated.",
+        },
+    },
     "lsh_bands": {
         "description": "LSH band keys of each signature: documents sharing one are compared.",
         "columns": {

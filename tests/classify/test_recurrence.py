@@ -157,3 +157,22 @@ def test_export_recurring_view_matches(db):
         (DUDLEY, "leadership", 2),
         (DUDLEY, "staffing", 2),
     ]
+
+
+def test_unfiltered_result_is_cached_and_rebuilt_when_data_changes(db):
+    first = recurring(db)
+    assert db.execute("SELECT count(*) FROM recurring_cache").fetchone()[0] == len(first)
+    assert recurring(db) == first
+    add_doc(
+        db,
+        "y" * 400,
+        "2023-05-05",
+        categories=[category("medication", 0, 40)],
+        orgs=[mention(KENT, 0)],
+        main=KENT,
+    )
+    assert [(r["organisation"], r["category"]) for r in recurring(db, min_documents=2)] == [
+        (KENT, "medication"),
+        (DUDLEY, "leadership"),
+        (DUDLEY, "staffing"),
+    ]
