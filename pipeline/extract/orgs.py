@@ -109,7 +109,7 @@ ROLE_WORDS = _words(
     """
     police constabulary council service department team unit ward wards office agency
     authority ltd limited plc amhp itu icu inquest coroner executive chief director
-    manager chair report emergency accident a&e
+    manager chair report emergency accident a&e hmp hmyoi yoi prison
     """
 )
 BOARD_KINDS = frozenset({"health_board", "commissioner"})
@@ -465,6 +465,14 @@ class OrgRecognizer:
         for key, (_, phrases) in CUES.items():
             self.phrase_matcher.add(key, [nlp.make_doc(p) for p in phrases])
         self.cue_ids = {nlp.vocab.strings[key]: key for key in CUES}
+        # Lower-case words an entry writes in its own name or aliases ("Medicines and
+        # Healthcare products Regulatory Agency"): a match may write them in lower case too.
+        self.lower_words = {
+            e["id"]: frozenset(
+                w for t in [e["name"], *e["aliases"]] for w in t.split() if w.islower()
+            )
+            for e in entries
+        }
         self.acronyms: dict[str, set[str]] = {}
         for entry in entries:
             for text in [entry["name"], *entry["aliases"]]:
@@ -518,13 +526,15 @@ class OrgRecognizer:
         found = []
         for match_id, start, end in matches:
             span = doc[start:end]
-            if not _capitalised(span) or not context.starts_name(span):
+            entry = self.entries[doc.vocab.strings[match_id]]
+            if not _capitalised(span, self.lower_words.get(entry["id"], frozenset())):
+                continue
+            if not context.starts_name(span):
                 continue
             if end - start == 1 and not self._acronym_cased(span[0]):
                 continue
             if _country_stand_in(doc, start, end):
                 continue
-            entry = self.entries[doc.vocab.strings[match_id]]
             rule = f"gazetteer:{entry['id']}"
             found.append(_Candidate(start, end, entry, entry["name"], entry["kind"], rule, 1.0, 0))
         return found
@@ -791,12 +801,14 @@ class _DocContext:
                 or _ambulance_service(token)
             ):
                 pass
-            elif (
-                not _name_word(token)
-                or token.lower_ in TITLE_STOPS
-                or token.lower_ in stops
-                or token.lower_ in ROLE_WORDS
-            ):
+            elif token.lower_ in ROLE_WORDS and _name_word(token):
+                # "HMP Coldingley and Central … Trust": the role word opens another name,
+                # so this one starts after the "and" that joins them.
+                joins = [t.i for t in doc[i + 1 : anchor] if t.lower_ in {"and", "&"}]
+                if joins:
+                    start = joins[0] + 1
+                break
+            elif not _name_word(token) or token.lower_ in TITLE_STOPS or token.lower_ in stops:
                 break
             start = i
             if _sentence_start(token) or (text == "NHS" and kind in BOARD_KINDS):
@@ -845,14 +857,18 @@ def _sentence_start(token: Token) -> bool:
     )
 
 
-def _capitalised(span: Span) -> bool:
+def _capitalised(span: Span, lower_ok: frozenset[str] = frozenset()) -> bool:
     """Every word of a matched name is capitalised, bar connectors, an inner "the" ("Queen
-    Elizabeth the Queen Mother Hospital") and a trailing run of head nouns ending in a true
+    Elizabeth the Queen Mother Hospital"), words the entry's own name writes in lower case
+    (`lower_ok`: "Healthcare products") and a trailing run of head nouns ending in a true
     head ("Russells Hall hospital", "Cwm Taf health board")."""
     words = [
         t
         for t in span
-        if t.is_alpha and t.text not in CONNECTORS and (t.text != "the" or t.i == span.start)
+        if t.is_alpha
+        and t.text not in CONNECTORS
+        and t.text not in lower_ok
+        and (t.text != "the" or t.i == span.start)
     ]
     tail = len(words)
     while tail > 1 and words[tail - 1].is_lower and words[tail - 1].text in HEAD_NOUNS:
