@@ -60,8 +60,8 @@ def _cached(db: sqlite_utils.Database) -> str:
 
     On a large store the aggregate takes most of a second; filtered queries are fast through
     the indexes, so only the unfiltered one is cached. The key is the count and highest rowid
-    of `org_categories` and `repeat_signals` and of documents' story changes: any ingest,
-    reindex or classify run changes it.
+    of `org_categories`, `repeat_signals` and `documents`: any ingest, reindex or classify run
+    replaces rows and so changes it.
     """
     from pipeline.store import transaction  # store imports the views built from this module
 
@@ -72,7 +72,7 @@ def _cached(db: sqlite_utils.Database) -> str:
                       (SELECT count(*) FROM repeat_signals),
                       (SELECT max(rowid) FROM repeat_signals),
                       (SELECT count(*) FROM documents),
-                      (SELECT max(extracted_at) FROM documents)"""
+                      (SELECT max(rowid) FROM documents)"""
         ).fetchone()
     )
     stored = db.execute("SELECT key FROM cache_keys WHERE name = 'recurring'").fetchone()

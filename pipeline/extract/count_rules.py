@@ -19,6 +19,9 @@ Every rule has an `id` and a `family` saying what it is for:
 - `not_count_number`: numerals that are names ("999", "111").
 - `not_name`: capitalised words before a number that do not make it a name ("Overall 12").
 - `one_before` / `one_after`: words around "one" that make it a pronoun ("no one", "one of").
+- `qualifier_after`: a phrase right after the number ("3 or more", "40+ hours"), with the
+  contract's `qualifier` value.
+- `parent_of`: "father of two": the number after the phrase counts the `what` of the rule.
 - `range`: connectors of "10-15", "10 to 15", "between 10 and 15" (`needs` "between").
 - `denominator`: "of", "out of", "in" before the Y of "X of Y".
 - `determiner`, `antecedent`, `fraction`, `modifier`, `pass_through`, `percent_no_sign`: see
@@ -57,6 +60,8 @@ FAMILIES = (
     "not_name",
     "one_before",
     "one_after",
+    "qualifier_after",
+    "parent_of",
     "range",
     "denominator",
     "determiner",
@@ -67,7 +72,7 @@ FAMILIES = (
     "pass_through",
     "percent_no_sign",
 )
-ANCHOR_KINDS = ("number", "money")
+ANCHOR_KINDS = ("number", "money", "glued")
 _BOOL_ATTRS = ("LIKE_NUM", "IS_ALPHA", "IS_DIGIT")
 _STRING_ATTRS = ("ORTH", "LOWER", "SHAPE")
 
@@ -231,6 +236,8 @@ class CountRules:
     modifiers: frozenset[str]
     not_heads: frozenset[str]
     pass_through: PhraseTable
+    qualifiers_after: PhraseTable = field(default_factory=lambda: PhraseTable(()))
+    parents: PhraseTable = field(default_factory=lambda: PhraseTable(()))
     percent_no_sign: dict[str, Any] = field(default_factory=dict)
     follow_words: frozenset[str] = frozenset()  # function words that may follow a number
 
@@ -276,10 +283,18 @@ class CountRules:
             modifiers=words("modifier"),
             not_heads=words("not_head"),
             pass_through=PhraseTable(by_family["pass_through"]),
+            qualifiers_after=PhraseTable(by_family["qualifier_after"]),
+            parents=PhraseTable(by_family["parent_of"]),
             percent_no_sign=percent[0] if percent else {},
             follow_words=frozenset(
                 phrase_key(r["pattern"])[0]
-                for name in ("range", "denominator", "modifier", "percent_no_sign")
+                for name in (
+                    "range",
+                    "denominator",
+                    "modifier",
+                    "percent_no_sign",
+                    "qualifier_after",
+                )
                 for r in by_family[name]
             )
             | frozenset(NUMBER_WORDS)
@@ -301,10 +316,12 @@ def _check_family_keys(filename: str, rule: dict[str, Any]) -> None:
         raise PatternError(f"{where} needs 'kind' in {ANCHOR_KINDS}")
     if family != "anchor" and not isinstance(rule["pattern"], str):
         raise PatternError(f"{where} needs a phrase 'pattern'")
-    if family == "qualifier" and rule.get("qualifier") not in QUALIFIERS:
+    if family in ("qualifier", "qualifier_after") and rule.get("qualifier") not in QUALIFIERS:
         raise PatternError(f"{where} needs 'qualifier' in {QUALIFIERS}")
     not_after = rule.get("not_after", [])
     if not isinstance(not_after, list) or not all(isinstance(w, str) for w in not_after):
         raise PatternError(f"{where}: 'not_after' must be a list of words")
+    if family == "parent_of" and not all(isinstance(rule.get(k), str) for k in ("what", "category")):
+        raise PatternError(f"{where} needs 'what' and 'category'")
     if family == "range" and not isinstance(rule.get("needs", ""), str):
         raise PatternError(f"{where}: 'needs' must be a word")

@@ -743,3 +743,61 @@ def test_seeds_unchanged_after_a_full_ods_import() -> None:
         "Llais",
     }
     assert nlp(seed("000"))._.tw_main_org == DUDLEY
+
+
+# ---------------------------------------------------------------------------- PFD review
+
+NICE = "National Institute for Health and Care Excellence"
+MHRA = "Medicines and Healthcare products Regulatory Agency"
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("NICE", NICE),
+        ("National Institute for Health and Clinical Excellence", NICE),
+        ("MHRA", MHRA),
+        ("UKHSA", "UK Health Security Agency"),
+        ("Public Health England", "Public Health England"),
+        ("Health Education England", "Health Education England"),
+        ("NHS Blood and Transplant", "NHS Blood and Transplant"),
+        ("Royal College of Emergency Medicine", "Royal College of Emergency Medicine"),
+        ("Royal College of Radiology", "Royal College of Radiologists"),
+        ("Royal College of Psychiatrists", "Royal College of Psychiatrists"),
+        ("UHP", "University Hospitals Plymouth NHS Trust"),
+    ],
+)
+def test_national_bodies_colleges_and_trust_acronyms(
+    nlp: Language, surface: str, name: str
+) -> None:
+    text = f"A statement from {surface} followed."
+    assert spans(nlp, text) == [(17, 17 + len(surface), surface, name)]
+
+
+def test_acronym_nice_is_not_the_adjective(nlp: Language) -> None:
+    assert spans(nlp, "It was a nice day. Nice weather.") == []
+    assert names(nlp, "(4) NICE issued update guidance.") == {NICE}
+
+
+def test_lower_case_word_of_the_entry_name_may_be_lower_case(nlp: Language) -> None:
+    """The MHRA writes "products" in lower case; other lower-case words still do not match."""
+    text = "The Medicines and Healthcare products Regulatory Agency issued an alert."
+    assert spans(nlp, text) == [(4, 55, MHRA, MHRA)]
+    assert names(nlp, "Medicines and Healthcare Products Regulatory Agency") == {MHRA}
+    assert names(nlp, "the medicines and healthcare products regulatory agency") == set()
+
+
+def test_role_word_before_a_coordinated_name_ends_it_at_the_and(nlp: Language) -> None:
+    """ "HMP Coldingley and Central North West London NHS Foundation Trust": the prison is
+    another body; the trust's name starts after the "and"."""
+    text = "HMP Coldingley and Central North West London NHS Foundation Trust were told."
+    assert spans(nlp, text) == [
+        (
+            19,
+            65,
+            "Central North West London NHS Foundation Trust",
+            "Central and North West London NHS Foundation Trust",
+        )
+    ]
+    text = "Staff at HMP Coldingley and Oxleas NHS Foundation Trust agreed."
+    assert names(nlp, text) == {"Oxleas NHS Foundation Trust"}
