@@ -129,6 +129,13 @@ class NounVocabulary:
         """Whether an entry starts with this (lower-case) word: "Midwives", "Serious"."""
         return self.singular(lower) in self.forward
 
+    def unit(self, lower: str) -> Noun | None:
+        """The one-word unit a lower-case word names ("hr", "ml", "hours"), or None."""
+        for key, noun in self.forward.get(self.singular(lower), ()):
+            if len(key) == 1 and noun.unit:
+                return noun
+        return None
+
     def is_plural(self, word: str) -> bool:
         """Whether a lower-case word reads as a plural noun."""
         return self.singular(word) != word
@@ -190,7 +197,7 @@ class NounVocabulary:
                 noun, end, written_plural = hit
                 if compound and not noun.unit:
                     return None
-                if self._possessor(view, end, modifiers):
+                if not noun.unit and self._possessor(view, end, modifiers):
                     k, words = end + 1, words + 1  # "11 of the babies' deaths"
                     continue
                 if noun.unit or noun.uncountable or written_plural or not plural or compound:
@@ -210,6 +217,9 @@ class NounVocabulary:
                 if after_acronym and text.istitle() and self.is_plural(text.lower()):
                     return self._head(self.singular(text.lower()), k)  # "two NHS Trusts"
                 k, words = k + 1, words + 1  # "19 WMAS ambulances", "four Black Country MPs"
+                continue
+            if not plural and not known_only and _is_capitalised(text):
+                k, words = k + 1, words + 1  # "one Registered Mental Nurse": a known noun only
                 continue
             if not _is_word(text, modifiers):
                 return None

@@ -321,7 +321,9 @@ def _check_family_keys(filename: str, rule: dict[str, Any]) -> None:
     not_after = rule.get("not_after", [])
     if not isinstance(not_after, list) or not all(isinstance(w, str) for w in not_after):
         raise PatternError(f"{where}: 'not_after' must be a list of words")
-    if family == "parent_of" and not all(isinstance(rule.get(k), str) for k in ("what", "category")):
+    if family == "parent_of" and not all(
+        isinstance(rule.get(k), str) for k in ("what", "category")
+    ):
         raise PatternError(f"{where} needs 'what' and 'category'")
     if family == "range" and not isinstance(rule.get("needs", ""), str):
         raise PatternError(f"{where}: 'needs' must be a word")

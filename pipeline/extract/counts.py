@@ -45,6 +45,15 @@ Conventions chosen where the guidelines leave a choice:
 - after "one", an unknown word counts only alone ("one ambulance"), never an adjective
   before a number ("one temporary 30 mph sign") or a word of `not_head` ("one known as").
 
+- a qualifier after the number ("3 or more suicides" -> at least, "40+ hours" -> more than),
+  from the `qualifier_after` rules;
+- "Of the 10 ambulances ..., 8 were unavailable" (a fronted partitive at the start of a
+  sentence): 8 with denominator 10 and no count for 10; the span runs from "Of" to the 8;
+- "father of two" -> 2 `child` (the `parent_of` rules), when no noun follows the number;
+- one token holding a range ("12–15 babies": two counts, the second span starts at 15) or a
+  number glued to a unit ("1hr", "5ml", "10kgs"); a unit followed by a possessive is a
+  duration ("24 years' service" -> 24 year).
+
 `rule` on each fact is the id of the rule that shaped it: the range, denominator, determiner,
 antecedent, pass-through or percent rule of counts.jsonl when one applied, else the noun or
 unit rule (count_nouns.jsonl, count_units.jsonl), else the anchor rule.
@@ -52,6 +61,7 @@ unit rule (count_nouns.jsonl, count_units.jsonl), else the anchor rule.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -59,8 +69,9 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from pipeline.errors import PatternError
 from pipeline.extract import extensions  # noqa: F401  (declares Doc attributes)
-from pipeline.extract.count_nouns import Head, NounVocabulary
+from pipeline.extract.count_nouns import CATEGORIES, Head, NounVocabulary
 from pipeline.extract.count_rules import Anchors, CountRules, PhraseTable
 from pipeline.extract.count_tokens import StringCache, TokenView
 from pipeline.extract.facts import CountFact
@@ -69,16 +80,21 @@ from pipeline.extract.numbers import (
     SCALE_WORDS,
     NumberPhrase,
     is_clock_like,
+    parse_numeral,
     read_number,
 )
 
 QUOTES = frozenset({"'", "’", "-", "–"})  # skipped when reading the words after a number
-DASHES = frozenset({"-", "–", "—", "/"})
+DASHES = frozenset({"-", "–", "—", "/", ":"})  # ":" for a clock split as "21 :30"
 AGE_ENDS = frozenset({",", ".", ";", ")", ""})  # after "Jo Smith, 32 years"
 LIST_JOINERS = frozenset({"to", "and", "or", ",", "&"})
-FOLLOW_MARKS = frozenset({"%", "-", "–", "—"})  # may follow a count's number
+FOLLOW_MARKS = frozenset({"%", "-", "–", "—", "+"})  # may follow a count's number
+RANGE_MARKS = ("-", "–", "—")  # a dash glued to the upper bound: "2 -3 years"
+GLUED_RANGE = re.compile(r"(\d+)[–—](\d+)")  # one token: "12–15"
+GLUED_UNIT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)")  # one token: "1hr", "5ml"
 CLOSE_BRACKET = get_string_id(")")
 AND = get_string_id("and")
+OF = get_string_id("of")
 CHECK_FURTHER = frozenset({CLOSE_BRACKET, AND})  # followers that need a second look
 
 
@@ -101,6 +117,9 @@ class CountRuler:
     def __init__(self, nlp: Language, name: str, *, rules: str, nouns: str, units: str) -> None:
         self.name = name
         self.rules = CountRules.load(rules)
+        for rule in self.rules.parents.rules.values():
+            if rule["category"] not in CATEGORIES:
+                raise PatternError(f"{rules}: rule {rule['id']!r}: category not in {CATEGORIES}")
         self.vocab = NounVocabulary.load(nouns, units)
         self.anchors = Anchors(nlp.vocab, self.rules.anchors, rules)
         self.strings = StringCache()
@@ -153,6 +172,11 @@ class CountReader:
             if i < self.consumed or i + 1 >= n:
                 continue
             kind = self.kinds[rule_id]
+            if kind == "glued":
+                self._glued(i, rule_id)
+                continue
+            if kind == "number" and i and orths[i - 1] == OF and self._parent_of(i):
+                continue
             if kind == "number":
                 after = orths[i + 1]
                 may = follows.get(after)
@@ -241,6 +265,61 @@ class CountReader:
             trim=num.trim,
         )
 
+    def _parent_of(self, i: int) -> bool:
+        """ "father of two": the number counts the children of the `parent_of` rule. True when
+        the number was read here (no noun after it: "mother of two children" reads as usual)."""
+        view = self.view
+        hit = self.rules.parents.ending_at(view, i - 1)
+        if hit is None:
+            return False
+        num = read_number(view, i)
+        if num is None or view.lower(num.end) == "of":
+            return False  # "the mother of one of the patients"
+        if self._head_after(num.end, plural=num.value != 1) is not None:
+            return False
+        rule = hit[0]
+        self._emit(i, num.end, num.value, None, None, rule["what"], rule["category"], rule["id"])
+        return True
+
+    def _glued(self, i: int, rule_id: str) -> None:
+        """One token holding a range ("12–15 babies") or a number and its unit ("1hr")."""
+        view = self.view
+        text = view.text(i)
+        qualifier, q_start = self._qualifier(i)
+        if self._is_date_context(i, i + 1) or self._is_name_or_code(q_start):
+            return
+        glued_range = GLUED_RANGE.fullmatch(text)
+        if glued_range is not None:
+            low, high = glued_range.group(1), glued_range.group(2)
+            if len(low) == 4 or self._blocked_after(i + 1):
+                return  # "2019–2020", "12–15 years old"
+            head = self._head_after(i + 1, plural=True)
+            if head is None:
+                return
+            rule = self.rules.ranges.get(text[len(low)], {}).get("id", rule_id)
+            for value, lead in ((low, 0), (high, len(low) + 1)):
+                self._emit(
+                    q_start,
+                    head.end,
+                    Decimal(value),
+                    qualifier,
+                    None,
+                    head.what,
+                    head.category,
+                    rule,
+                    lead=lead if q_start == i else 0,
+                )
+                q_start = i
+            return
+        glued_unit = GLUED_UNIT.fullmatch(view.lower(i))
+        if glued_unit is None:
+            return
+        noun = self.vocab.unit(glued_unit.group(2))
+        value = parse_numeral(glued_unit.group(1))
+        if noun is None or value is None or self._blocked_after(i + 1):
+            return
+        self._emit(q_start, i + 1, value, qualifier, None, noun.what, noun.category, noun.id)
+
     def _number(self, i: int, rule_id: str) -> None:
         """A number in digits or words, and whatever it counts."""
         view = self.view
@@ -260,13 +339,63 @@ class CountReader:
             return
         if self._range(num, qualifier, q_start) or self._partitive(num, qualifier, q_start):
             return
+        if qualifier is None and self._qualified_after(num, q_start):
+            return
         hyphen = view.text(num.end) == "-"
         head = self._head_after(num.end + hyphen, plural=num.value != 1, compound=hyphen)
         if head is None:
             return
         head, pass_rule = self._pass_through(head)
+        if qualifier is None and self._fronted_partitive(num, q_start, head):
+            return
         rule = pass_rule or (head.noun.id if head.noun else rule_id)
         self._emit_head(q_start, head, num.value, qualifier, None, rule)
+
+    def _qualified_after(self, num: NumberPhrase, q_start: int) -> bool:
+        """'3 or more suicides', '40+ hours': a qualifier after the number. True when counted."""
+        hit = self.rules.qualifiers_after.at(self.view, num.end)
+        if hit is None:
+            return False
+        rule, k = hit
+        head = self._head_after(k, plural=True)
+        if head is None:
+            return False
+        self._emit_head(q_start, head, num.value, rule["qualifier"], None, rule["id"])
+        return True
+
+    def _fronted_partitive(self, num: NumberPhrase, q_start: int, head: Head) -> bool:
+        """'Of the 10 ambulances ..., 8 were unavailable': 8 with denominator 10, and no count
+        of its own for 10. True when counted."""
+        view, rules = self.view, self.rules
+        det = rules.determiners.ending_at(view, q_start - 1)
+        if det is None or view.lower(det[1] - 1) != "of" or not view.is_sent_start(det[1] - 1):
+            return False
+        of_rule = rules.denominators.rules.get(("of",))
+        for k in range(head.end, head.end + 16):
+            if view.is_sent_start(k) or not view.text(k):
+                return False
+            if view.text(k) != ",":
+                continue
+            said = rules.qualifiers.at(view, k + 1)  # ", almost 8 were"
+            qualifier = said[0]["qualifier"] if said else None
+            part = read_number(view, said[1] if said else k + 1)
+            if part is None or self._head_after(part.end, plural=part.value != 1) is not None:
+                continue
+            if part.value > num.value or self._not_a_count(part, part.start, qualifier):
+                return False
+            rule = of_rule["id"] if of_rule else "denominator-of"
+            self._emit(
+                det[1] - 1,
+                part.end,
+                part.value,
+                qualifier,
+                num.value,
+                head.what,
+                head.category,
+                rule,
+            )
+            return True
+        return False
 
     # -- not a count -----------------------------------------------------------------------
 
@@ -384,13 +513,23 @@ class CountReader:
         """'between 10 and 15 babies', '10-15 babies', '10 to 15 babies', '2 or 3 cups': one
         count for each end. True when the tokens were handled (counted or not)."""
         view = self.view
-        connector = self.rules.ranges.get(view.lower(num.end))
+        after = view.lower(num.end)
+        connector = self.rules.ranges.get(after)
+        lead = 0
         if connector is None:
-            return False
-        needs = connector.get("needs")
-        if needs and view.lower(q_start - 1) != needs:
-            return False
-        upper = read_number(view, num.end + 1)
+            glued = parse_numeral(after[1:]) if after[:1] in RANGE_MARKS else None
+            connector = self.rules.ranges.get(after[:1]) if glued is not None else None
+            if glued is None or connector is None:
+                return False
+            upper: NumberPhrase | None = NumberPhrase(
+                glued, num.end, num.end + 1, False, glued == glued.to_integral_value()
+            )
+            lead = 1  # "2 -3 years": the upper bound's span starts after the dash
+        else:
+            needs = connector.get("needs")
+            if needs and view.lower(q_start - 1) != needs:
+                return False
+            upper = read_number(view, num.end + 1)
         if upper is None:
             return False
         self.consumed = upper.end
@@ -398,9 +537,9 @@ class CountReader:
             return True
         head = self._head_after(upper.end, plural=True)
         if head is not None:
-            start = q_start - 1 if needs else q_start
-            for value, first in ((num.value, start), (upper.value, upper.start)):
-                self._emit_head(first, head, value, qualifier, None, connector["id"])
+            start = q_start - 1 if connector.get("needs") else q_start
+            for value, first, skip in ((num.value, start, 0), (upper.value, upper.start, lead)):
+                self._emit_head(first, head, value, qualifier, None, connector["id"], lead=skip)
         return True
 
     def _bracketed(self, num: NumberPhrase) -> bool:
@@ -553,8 +692,20 @@ class CountReader:
         qualifier: str | None,
         denominator: Decimal | None,
         rule: str,
+        *,
+        lead: int = 0,
     ) -> None:
-        self._emit(start, head.end, value, qualifier, denominator, head.what, head.category, rule)
+        self._emit(
+            start,
+            head.end,
+            value,
+            qualifier,
+            denominator,
+            head.what,
+            head.category,
+            rule,
+            lead=lead,
+        )
 
     def _emit(
         self,
@@ -568,12 +719,14 @@ class CountReader:
         rule: str,
         *,
         trim: int = 0,
+        lead: int = 0,
     ) -> None:
-        """Store a count over tokens `start`..`end` (exclusive)."""
+        """Store a count over tokens `start`..`end` (exclusive), less `lead` characters at the
+        start (the upper bound of "12–15") and `trim` at the end."""
         self.consumed = max(self.consumed, end)
         self.facts.append(
             CountFact(
-                start=self.view.idx(start),
+                start=self.view.idx(start) + lead,
                 end=self.view.end_char(end - 1) - trim,
                 value=float(value),
                 qualifier=qualifier,

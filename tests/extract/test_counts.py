@@ -427,11 +427,125 @@ NOT_COUNTS = [
     "He was found at 32 minutes past midnight.",
     "Dozens of families have complained.",
     "Hundreds of families have complained.",
+    # times of day, dates and names found in real reports
+    "An accurate diagnosis was made at 12 midday and arrangements were made.",
+    "He was seen at 12 noon and at midnight.",
+    "The sergeant came on duty at 21 :30 hours.",
+    "Between 12–15 March 2023 he had contacts with the surgery.",
+    "In 2019–2020 there were changes.",
+    "He was seen at 1pm and at 4th and 1a Hanging 1b 1c.",
+    "The mother of one of the patients gave evidence.",
+]
+
+
+# Found by reviewing the extractor's output on unlabelled coroners' reports.
+REAL_REPORTS = [
+    (
+        "Such locations are defined as having 3 or more suicides in 12 months.",
+        [
+            ("3 or more suicides", 3, "at least", None, "suicide", "death"),
+            ("12 months", 12, None, None, "month", "duration"),
+        ],
+    ),
+    ("He had worked 40+ hours.", [("40+ hours", 40, "more than", None, "hour", "duration")]),
+    (
+        "Of the 10 ambulances, 8 were unavailable.",
+        [("Of the 10 ambulances, 8", 8, None, 10, "ambulance", "other")],
+    ),
+    (
+        "Of the 12 serious incidents reported in 2019, almost 7 were missed.",
+        [
+            (
+                "Of the 12 serious incidents reported in 2019, almost 7",
+                7,
+                "about",
+                12,
+                "serious incident",
+                "incident",
+            )
+        ],
+    ),
+    (
+        "The wait was between 12–15 weeks.",
+        [
+            ("12–15 weeks", 12, None, None, "week", "duration"),
+            ("15 weeks", 15, None, None, "week", "duration"),
+        ],
+    ),
+    (
+        "There were about 12–15 babies.",
+        [
+            ("about 12–15 babies", 12, "about", None, "baby", "other"),
+            ("15 babies", 15, "about", None, "baby", "other"),
+        ],
+    ),
+    (
+        "The wait was now between 2 -3 years in both.",
+        [
+            ("2 -3 years", 2, None, None, "year", "duration"),
+            ("3 years", 3, None, None, "year", "duration"),
+        ],
+    ),
+    (
+        "Abigail was a 34-year-old mother of two who suffered a crisis.",
+        [("two", 2, None, None, "child", "other")],
+    ),
+    ("He was a father of two.", [("two", 2, None, None, "child", "other")]),
+    ("He was a father of 3 children.", [("3 children", 3, None, None, "child", "other")]),
+    (
+        "The ambulance took 1hr 19 minutes to arrive.",
+        [
+            ("1hr", 1, None, None, "hour", "duration"),
+            ("19 minutes", 19, None, None, "minute", "duration"),
+        ],
+    ),
+    (
+        "She had lost 10kgs and was given 5ml of 1.2grams.",
+        [
+            ("10kgs", 10, None, None, "kilogram", "other"),
+            ("5ml", 5, None, None, "millilitre", "other"),
+            ("1.2grams", 1.2, None, None, "gram", "other"),
+        ],
+    ),
+    ("He was short of 30m from the junction.", [("30m", 30, None, None, "metre", "other")]),
+    (
+        "He advised that in his 24 years’ service he had seen it.",
+        [("24 years", 24, None, None, "year", "duration")],
+    ),
+    (
+        "You had prescribed four weeks' worth of tablets.",
+        [("four weeks", 4, None, None, "week", "duration")],
+    ),
+    (
+        "He said so. One witness gave the example.",
+        [("One witness", 1, None, None, "witness", "other")],
+    ),
+    (
+        "It would involve one invasive procedure rather than two.",
+        [("one invasive procedure", 1, None, None, "procedure", "other")],
+    ),
+    (
+        "There was one Registered Mental Nurse on duty.",
+        [("one Registered Mental Nurse", 1, None, None, "nurse", "staff")],
+    ),
+    (
+        "In the inquest two supervising prison officers gave evidence.",
+        [("two supervising prison officers", 2, None, None, "officer", "staff")],
+    ),
+    (
+        "Her son was accompanied by 2 Officers and their meeting was closed.",
+        [("2 Officers", 2, None, None, "officer", "staff")],
+    ),
+    (
+        "It should be implemented within the other 42 Police Forces in England.",
+        [("42 Police Forces", 42, None, None, "police force", "other")],
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    "text,expected", NUMERALS + NUMBER_WORDS + PARTS + DURATIONS + RANGES + WHAT
+    "text,expected",
+    NUMERALS + NUMBER_WORDS + PARTS + DURATIONS + RANGES + WHAT + REAL_REPORTS,
 )
 def test_count_families(nlp: Language, text: str, expected: list[Row]) -> None:
     check(nlp, text, expected)
@@ -596,6 +710,18 @@ BAD_RULES = [
     ),
     ("counts.jsonl", '{"id": "anchor-number", "family": "modifier", "pattern": "x"}', "dupl"),
     ("count_nouns.jsonl", '{"id": "noun-x", "pattern": "widget"}', "needs 'category'"),
+    (
+        "counts.jsonl",
+        '{"id": "x-5", "family": "qualifier_after", "pattern": "or so", "qualifier": "lots"}',
+        "qualifier=",
+    ),
+    ("counts.jsonl", '{"id": "x-6", "family": "parent_of", "pattern": "aunt of"}', "needs 'what'"),
+    (
+        "counts.jsonl",
+        '{"id": "x-7", "family": "parent_of", "pattern": "aunt of", "what": "niece", '
+        '"category": "family"}',
+        "category",
+    ),
     (
         "count_units.jsonl",
         '{"id": "unit-x", "pattern": "furlong", "category": "distance"}',
