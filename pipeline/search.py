@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.errors import UsageError
+from pipeline.query.common import fetch, in_list, org_scope
 
 SEARCH_COLUMNS = ("id", "title", "published", "kind", "source", "snippet", "score")
 
@@ -29,11 +30,11 @@ def search(
     filters: list[str] = []
     params: list[object] = [query]
     if org_id is not None:
+        scope = org_scope(db, org_id)
         filters.append(
-            """d.id IN (SELECT m.doc_id FROM org_mentions m JOIN organisations o ON o.id = m.org_id
-                       WHERE o.id = ? OR o.parent_id = ?)"""
+            f"d.id IN (SELECT doc_id FROM org_mentions WHERE {in_list('org_id', scope)})"
         )
-        params += [org_id, org_id]
+        params += scope
     if category is not None:
         filters.append(
             """d.id IN (SELECT doc_id FROM doc_categories WHERE category = ?
@@ -49,11 +50,9 @@ def search(
         WHERE documents_fts MATCH ?{where}
         ORDER BY bm25(documents_fts) LIMIT ?"""
     try:
-        cursor = db.execute(sql, [*params, limit])
+        return fetch(db, sql, [*params, limit])
     except sqlite3.OperationalError as exc:
         raise UsageError(
             f"search: cannot parse query {query!r} ({exc}); put phrases in double quotes "
             "and use AND, OR, NOT in capitals, e.g. '\"fetal monitoring\" AND Dudley'"
         ) from None
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.classify.taxonomy import LABELS, check_category
+from pipeline.query.common import fetch, in_list, org_scope
 
 
 def recurring_sql(where: str = "1 = 1", extra_having: str = "") -> str:
@@ -105,10 +106,9 @@ def recurring(
     else:
         where: list[str] = ["1 = 1"]
         if org_id is not None:
-            where.append(
-                "(org_id = ? OR org_id IN (SELECT id FROM organisations WHERE parent_id = ?))"
-            )
-            params += [org_id, org_id]
+            scope = org_scope(db, org_id)
+            where.append(in_list("org_id", scope))
+            params += scope
         if category is not None:
             where.append("category = ?")
             params.append(check_category(category))
@@ -121,9 +121,7 @@ def recurring(
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    rows = fetch(db, sql, params)
     for row in rows:
         row["label"] = LABELS.get(row["category"], row["category"])
     return rows
