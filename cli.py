@@ -243,10 +243,14 @@ def train(
             if seed is None
             else run_train(labels, models, folds=folds, seed=seed)
         )
+    by_source = ", ".join(
+        f"{source} {part['macro']['f1']} on {part['sentences']}"
+        for source, part in card["cv"]["by_source"].items()
+    )
     typer.echo(
         f"trained on {card['data']['sentences']} sentences; cross-validated macro-F1 "
-        f"{card['cv']['macro']['f1']} ({card['cv']['folds']} folds, whole groups held out); "
-        f"wrote {models}"
+        f"{card['cv']['macro']['f1']} ({by_source}; {card['cv']['folds']} folds, whole groups "
+        f"held out); wrote {models}"
     )
 
 

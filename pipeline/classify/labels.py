@@ -45,14 +45,25 @@ class LabelFile:
     sentences: int
 
 
+OWN = "own"
+REFERENCED = "pfd"
+
+
 @dataclass
 class LabelledSet:
-    """Sentences with their label matrix (rows = sentences, columns = `KEYS`) and groups."""
+    """Sentences with their label matrix (rows = sentences, columns = `KEYS`) and groups.
+
+    `sources` says where each sentence's text lives: `OWN` (written in the labels files) or
+    `REFERENCED` (a sentence of a coroner's report, labelled by reference); empty means all
+    own. `reports` describes the reports file the referenced sentences were read from.
+    """
 
     texts: list[str]
     y: np.ndarray  # shape (n, len(KEYS)), dtype int8, 1 = the sentence states that failure
     groups: list[str]
     files: list[LabelFile] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    reports: LabelFile | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -79,14 +90,19 @@ def load_labels(labels_dir: Path | str, pfd_reports: Path | str | None = None) -
     rows: list[list[int]] = []
     groups: list[str] = []
     files: list[LabelFile] = []
+    sources: list[str] = []
+    reports: LabelFile | None = None
     seen: dict[str, tuple[str, tuple[int, ...]]] = {}
     for path in sorted(folder.glob("*.jsonl")):
         if path.name == PFD_REFS:
             if pfd_reports is None or not Path(pfd_reports).is_file():
                 continue
             records = list(_pfd_records(path, Path(pfd_reports)))
+            source = REFERENCED
+            reports = _describe(Path(pfd_reports), len(records))
         else:
             records = list(_records(path))
+            source = OWN
         for where, text, columns, group in records:
             earlier = seen.setdefault(text, (where, columns))
             if earlier[1] != columns:
@@ -97,13 +113,16 @@ def load_labels(labels_dir: Path | str, pfd_reports: Path | str | None = None) -
             texts.append(text)
             rows.append(list(columns))
             groups.append(group)
+            sources.append(source)
         files.append(_describe(path, len(records)))
     if not texts:
         raise LabelError(f"{folder}: no labelled sentences (*.jsonl) found")
     y = np.zeros((len(texts), len(KEYS)), dtype=np.int8)
     for i, row in enumerate(rows):
         y[i, row] = 1
-    return LabelledSet(texts=texts, y=y, groups=groups, files=files)
+    return LabelledSet(
+        texts=texts, y=y, groups=groups, files=files, sources=sources, reports=reports
+    )
 
 
 def _records(path: Path) -> Iterator[tuple[str, str, tuple[int, ...], str]]:

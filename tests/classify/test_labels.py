@@ -85,10 +85,16 @@ def test_pfd_references_read_only_when_reports_are_present(tmp_path):
 
     without = load_labels(labels, pfd_reports=tmp_path / "missing.jsonl")
     assert without.texts == ["Own sentence."]
+    assert without.sources == ["own"]
+    assert without.reports is None
 
     data = load_labels(labels, pfd_reports=reports)
     assert data.texts == ["Own sentence.", "No midwife was on duty."]
     assert data.groups[1] == "pfd-r1"
+    assert data.sources == ["own", "pfd"]
+    assert data.reports is not None
+    assert (data.reports.name, data.reports.sentences) == ("reports.jsonl", 1)
+    assert data.reports.sha256 == hashlib.sha256(reports.read_bytes()).hexdigest()
     assert [KEYS[j] for j in np.flatnonzero(data.y[1])] == ["staffing"]
 
 

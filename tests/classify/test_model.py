@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from pipeline.classify.labels import load_labels
+from pipeline.classify.labels import LabelledSet, load_labels
 from pipeline.classify.model import (
     DEFAULT_THRESHOLD,
     NegationMarker,
@@ -19,7 +19,7 @@ from pipeline.classify.model import (
 )
 from pipeline.classify.predict import SentenceClassifier
 from pipeline.classify.taxonomy import KEYS
-from pipeline.classify.train import group_folds, out_of_fold, train
+from pipeline.classify.train import group_folds, out_of_fold, scores_by_source, train
 from tests.classify.conftest import KEYS_USED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,3 +150,19 @@ def test_shipped_model_finds_nothing_in_neutral_sentences(shipped):
 @pytest.fixture(scope="module")
 def shipped() -> SentenceClassifier:
     return SentenceClassifier.load(ROOT / "models" / "categories.skops")
+
+
+def test_scores_are_reported_apart_for_own_and_referenced_sentences():
+    data = LabelledSet(
+        texts=["a", "b", "c", "d"],
+        y=np.array([[1] + [0] * 14, [0] * 15, [1] + [0] * 14, [1] + [0] * 14], dtype=np.int8),
+        groups=["g1", "g1", "pfd-r1", "pfd-r2"],
+        sources=["own", "own", "pfd", "pfd"],
+    )
+    predicted = np.array([[1] + [0] * 14, [0] * 15, [0] * 15, [1] + [0] * 14], dtype=np.int8)
+    parts = scores_by_source(data, predicted)
+    assert list(parts) == ["own", "pfd"]
+    assert parts["own"]["sentences"] == 2
+    assert parts["own"]["f1"]["escalation"] == 1.0
+    assert parts["pfd"]["f1"]["escalation"] == pytest.approx(0.6667)
+    assert parts["pfd"]["macro"]["recall"] == pytest.approx(round(0.5 / 15, 4))

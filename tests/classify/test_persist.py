@@ -57,6 +57,10 @@ def test_card_describes_data_evaluation_and_file(trained, labels_dir):
     assert card["data"]["per_category"]["staffing"] == 18
     assert card["data"]["per_category"]["culture"] == 0
     assert card["data"]["no_failure"] == 54
+    assert card["data"]["referenced_reports"] is None
+    assert list(card["cv"]["by_source"]) == ["own"]
+    assert card["cv"]["by_source"]["own"]["sentences"] == 108
+    assert card["cv"]["by_source"]["own"]["macro"] == card["cv"]["macro"]
     assert list(card["cv"]["per_category"]) == list(KEYS)
     assert set(card["cv"]["per_category"]["staffing"]) == {"precision", "recall", "f1", "support"}
     assert 0 <= card["cv"]["macro"]["f1"] <= 1
