@@ -50,12 +50,10 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def taken_reports() -> set[str]:
+def taken_reports(refs: Path, gold: list[Path]) -> set[str]:
     """Reports that must not be offered: gold documents and those already labelled."""
-    taken = {str(doc["ref"]) for path in GOLD for doc in read_jsonl(path) if "ref" in doc}
-    if REFS.is_file():
-        taken |= {str(ref["report"]) for ref in read_jsonl(REFS)}
-    return taken
+    taken = {str(doc["ref"]) for path in gold for doc in read_jsonl(path) if "ref" in doc}
+    return taken | {str(ref["report"]) for ref in _existing(refs)}
 
 
 def sentences(nlp, report: dict) -> Iterable[dict]:
@@ -74,9 +72,19 @@ def sentences(nlp, report: dict) -> Iterable[dict]:
         }
 
 
-def make_chunks(out: Path, chunks: int, per_chunk: int, health: bool, seed: int) -> None:
-    taken = taken_reports()
-    reports = [r for r in read_jsonl(REPORTS) if str(r["id"]) not in taken]
+def make_chunks(
+    out: Path,
+    chunks: int,
+    per_chunk: int,
+    health: bool,
+    seed: int,
+    reports_file: Path = REPORTS,
+    refs: Path = REFS,
+    gold: list[Path] = GOLD,
+) -> None:
+    """Write `chunks` files of about `per_chunk` sentences from reports not yet labelled."""
+    taken = taken_reports(refs, gold)
+    reports = [r for r in read_jsonl(reports_file) if str(r["id"]) not in taken]
     if health:
         reports = [r for r in reports if HEALTH.search(r.get("receiver") or "")]
     random.Random(seed).shuffle(reports)
@@ -95,9 +103,10 @@ def make_chunks(out: Path, chunks: int, per_chunk: int, health: bool, seed: int)
         print(f"chunk_{n}.jsonl: {len(lines)} sentences")
 
 
-def merge(out: Path) -> None:
-    texts = {str(r["id"]): r["text"] for r in read_jsonl(REPORTS)}
-    existing = _existing()
+def merge(out: Path, reports_file: Path = REPORTS, refs: Path = REFS) -> None:
+    """Append the answered chunks of `out` to `refs`: checked, without repeats, copies grouped."""
+    texts = {str(r["id"]): r["text"] for r in read_jsonl(reports_file)}
+    existing = _existing(refs)
     first: dict[str, str] = {
         texts[str(r["report"])][r["start"] : r["end"]].strip(): str(r["report"]) for r in existing
     }
@@ -134,7 +143,7 @@ def merge(out: Path) -> None:
     for (a, b), n in shared.items():
         if n >= SHARED_SENTENCES and n >= SHARED_FRACTION * min(sizes[a], sizes[b]):
             parent[root(b)] = root(a)
-    with REFS.open("a", encoding="utf-8") as refs:
+    with refs.open("a", encoding="utf-8") as lines:
         for answer in kept:
             line = {
                 "report": answer["report"],
@@ -145,12 +154,12 @@ def merge(out: Path) -> None:
             original = root(answer["report"])
             if original != answer["report"]:
                 line["group"] = groups.get(original, f"pfd-{original}")
-            refs.write(json.dumps(line) + "\n")
-    print(f"appended {len(kept)} sentences to {REFS} ({len(answers) - len(kept)} repeats)")
+            lines.write(json.dumps(line) + "\n")
+    print(f"appended {len(kept)} sentences to {refs} ({len(answers) - len(kept)} repeats)")
 
 
-def _existing() -> list[dict]:
-    return read_jsonl(REFS) if REFS.is_file() else []
+def _existing(refs: Path) -> list[dict]:
+    return read_jsonl(refs) if refs.is_file() else []
 
 
 def main() -> None:
