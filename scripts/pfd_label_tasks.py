@@ -15,7 +15,7 @@ round trip repeatable:
   against its original. Appends to `pfd_refs.jsonl`.
 
     python scripts/pfd_label_tasks.py chunks OUT_DIR --chunks 6 --sentences 420 [--health]
-    python scripts/pfd_label_tasks.py merge OUT_DIR
+    python scripts/pfd_label_tasks.py merge OUT_DIR [--refs corpus/labels/pending/FILE.jsonl]
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT.parent / "shared" / "data" / "pfd" / "reports.jsonl"
 REFS = ROOT / "corpus" / "labels" / "pfd_refs.jsonl"
 GOLD = [ROOT / "corpus" / "gold" / "pfd.jsonl", ROOT / "corpus" / "gold" / "pfd_holdout.jsonl"]
+PENDING = "pending"  # labels not yet reviewed; training does not read this folder
 MIN_WORDS = 5
 SHARED_SENTENCES = 3  # reports sharing at least this many sentences ...
 SHARED_FRACTION = 0.3  # ... and this part of the smaller one are copies: one group
@@ -51,9 +52,11 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def taken_reports(refs: Path, gold: list[Path]) -> set[str]:
-    """Reports that must not be offered: gold documents and those already labelled."""
+    """Reports that must not be offered: gold documents and those already labelled, in
+    `refs` or in a reference file of `pending/` beside it (labelled, awaiting review)."""
     taken = {str(doc["ref"]) for path in gold for doc in read_jsonl(path) if "ref" in doc}
-    return taken | {str(ref["report"]) for ref in _existing(refs)}
+    labelled = [refs, *sorted((refs.parent / PENDING).glob("*.jsonl"))]
+    return taken | {str(ref["report"]) for path in labelled for ref in _existing(path)}
 
 
 def sentences(nlp, report: dict) -> Iterable[dict]:
@@ -173,11 +176,12 @@ def main() -> None:
     make.add_argument("--seed", type=int, default=23)
     join = commands.add_parser("merge", help="append answered chunks to pfd_refs.jsonl")
     join.add_argument("out", type=Path)
+    join.add_argument("--refs", type=Path, default=REFS, help="the file to append to")
     args = parser.parse_args()
     if args.command == "chunks":
         make_chunks(args.out, args.chunks, args.sentences, args.health, args.seed)
     else:
-        merge(args.out)
+        merge(args.out, refs=args.refs)
 
 
 if __name__ == "__main__":

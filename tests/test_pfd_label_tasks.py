@@ -111,3 +111,12 @@ def test_merge_refuses_answers_out_of_step_or_with_unknown_categories(tmp_path):
     with pytest.raises(SystemExit, match="does not answer"):
         merge(tasks, reports_file, tmp_path / "refs.jsonl")
     assert not (tmp_path / "refs.jsonl").exists()
+
+
+def test_reports_pending_review_are_not_offered_again(tmp_path):
+    reports_file = reports(tmp_path)
+    refs = tmp_path / "labels" / "pfd_refs.jsonl"
+    write_jsonl(refs.parent / "pending" / "round.jsonl", [{"report": "a", "start": 0, "end": 9}])
+    make_chunks(tmp_path / "tasks", 1, 100, False, 1, reports_file, refs, [])
+    lines = [json.loads(x) for x in (tmp_path / "tasks" / "chunk_1.jsonl").open()]
+    assert {line["report"] for line in lines} == {"b", "c", "gold"}

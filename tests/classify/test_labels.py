@@ -69,6 +69,12 @@ def test_same_text_labelled_differently_is_an_error(tmp_path):
         load_labels(tmp_path)
 
 
+def test_labels_in_subfolders_are_not_read(tmp_path):
+    write_labels(tmp_path, [line("Read.", [], "a")], "a.jsonl")
+    write_labels(tmp_path / "pending", [line("Awaiting review.", ["staffing"], "b")], "b.jsonl")
+    assert load_labels(tmp_path).texts == ["Read."]
+
+
 def test_empty_folder_is_an_error(tmp_path):
     with pytest.raises(LabelError, match="no labelled sentences"):
         load_labels(tmp_path)
