@@ -36,8 +36,8 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 C = 10.0
-WORD_FEATURES = 20_000
-CHAR_FEATURES = 30_000
+WORD_FEATURES = 15_000
+CHAR_FEATURES = 22_000
 THRESHOLD_FLOOR = 0.3
 THRESHOLD_STEP = 0.01
 DEFAULT_THRESHOLD = 0.5  # for a category with no positive example to choose from
