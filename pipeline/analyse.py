@@ -25,9 +25,10 @@ from pipeline.store import load_organisations, save_extractions, save_organisati
 # A document has many sentences, so the best of them reaches a sentence-level threshold by
 # chance more often than one sentence does: a category the model alone finds (no rule agrees)
 # needs this much more confidence. Chosen on the tuning gold (own gold + tuned PFD) for the
-# model trained with referenced PFD sentences: macro-F1 0.848/0.729 at 0.1, 0.857/0.735 at
-# 0.15, 0.855/0.739 at 0.2; the held-out PFD reports (never tuned on) give 0.680, 0.600, 0.587.
-MODEL_ONLY_MARGIN = 0.15
+# model trained on majority-of-three labels: macro-F1 0.851/0.720 at 0.1, 0.859/0.739 at
+# 0.15, 0.856/0.749 at 0.2, 0.864/0.742 at 0.25, 0.864/0.686 at 0.3 (0.2 and 0.25 tie on the
+# mean; 0.2 keeps recall). The held-out PFD reports (never tuned on) are reported, not used.
+MODEL_ONLY_MARGIN = 0.2
 
 
 @dataclass
