@@ -24,11 +24,12 @@ from pipeline.store import load_organisations, save_extractions, save_organisati
 
 # A document has many sentences, so the best of them reaches a sentence-level threshold by
 # chance more often than one sentence does: a category the model alone finds (no rule agrees)
-# needs this much more confidence. Chosen on the tuning gold (own gold + tuned PFD) for the
-# model trained on majority-of-three labels: macro-F1 0.851/0.720 at 0.1, 0.859/0.739 at
-# 0.15, 0.856/0.749 at 0.2, 0.864/0.742 at 0.25, 0.864/0.686 at 0.3 (0.2 and 0.25 tie on the
-# mean; 0.2 keeps recall). The held-out PFD reports (never tuned on) are reported, not used.
-MODEL_ONLY_MARGIN = 0.2
+# needs this much more confidence. Chosen for the model trained on majority-of-three labels
+# on the tuning gold (own gold 52 + tuned PFD 30, macro-F1 0.851/0.720 at 0.1, 0.859/0.739 at
+# 0.15, 0.856/0.749 at 0.2, 0.864/0.742 at 0.25) and on 317 referenced PFD reports scored by
+# fold models that never saw them (0.691, 0.687, 0.677, 0.666): 0.15 has the best mean. The
+# held-out PFD reports are reported, never used to choose.
+MODEL_ONLY_MARGIN = 0.15
 
 
 @dataclass
